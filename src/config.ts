@@ -1,0 +1,88 @@
+/**
+ * Configuration from the environment (and an optional .env file), validated once at start with
+ * messages that name the variable. Every variable is listed in .env.example and the README.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const schema = z
+  .object({
+    PORT: int(0, 65535).default(8001),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    MCP_TRANSPORT: z.enum(['embedded', 'stdio', 'http', 'inprocess']).default('embedded'),
+    MCP_POOL_SIZE: int(1, 64).default(Math.max(1, os.availableParallelism())),
+    MCP_COMMAND: z.string().min(1).optional(),
+    MCP_ARGS: z.string().optional(),
+    MCP_URL: z.url().optional(),
+    MCP_CALL_TIMEOUT_MS: int(100).default(10_000),
+    MCP_CONNECT_TIMEOUT_MS: int(100).default(15_000),
+    MCP_ACQUIRE_TIMEOUT_MS: int(10).default(5_000),
+    MCP_MAX_WAITING: int(0).default(1_000),
+    TASK_MCP_HOME: z.string().min(1).default(path.join(os.homedir(), '.task-mcp')),
+
+    DEFAULT_PROJECT_ID: z.string().regex(/^[0-9a-f]{8}$/, 'must be an 8-hex-digit project id').optional(),
+    DEFAULT_WORKSPACE_PATH: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
+    ALLOWED_WORKSPACE_ROOTS: list.default([]),
+
+    API_KEYS: list.default([]),
+    API_KEY_HASHES: list
+      .pipe(z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'each entry must be a sha256 hex digest')))
+      .default([]),
+    API_KEY_FILE: z.string().min(1).default(path.join(os.homedir(), '.config', 'task-viewer-api', 'api-key')),
+
+    VALIDATE_RESPONSES: bool.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MCP_TRANSPORT === 'stdio' && !env.MCP_COMMAND) {
+      ctx.addIssue({ code: 'custom', path: ['MCP_COMMAND'], message: 'is required when MCP_TRANSPORT=stdio' });
+    }
+    if (env.MCP_TRANSPORT === 'http' && !env.MCP_URL) {
+      ctx.addIssue({ code: 'custom', path: ['MCP_URL'], message: 'is required when MCP_TRANSPORT=http' });
+    }
+    for (const root of env.ALLOWED_WORKSPACE_ROOTS) {
+      if (!path.isAbsolute(root)) ctx.addIssue({ code: 'custom', path: ['ALLOWED_WORKSPACE_ROOTS'], message: `${root} is not absolute` });
+    }
+  });
+
+export type Config = z.infer<typeof schema> & { mcpArgs: string[] };
+
+export class ConfigError extends Error {}
+
+/** `MCP_ARGS` is a JSON array (`["-m","task_mcp"]`) or, for simple cases, space-separated words. */
+function parseArgs(raw: string | undefined): string[] {
+  if (!raw?.trim()) return [];
+  if (raw.trim().startsWith('[')) {
+    const parsed: unknown = JSON.parse(raw);
+    if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'string')) throw new ConfigError('MCP_ARGS: must be a JSON array of strings');
+    return parsed;
+  }
+  return raw.trim().split(/\s+/);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "not set", as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  let mcpArgs: string[];
+  try {
+    mcpArgs = parseArgs(result.data.MCP_ARGS);
+  } catch (err) {
+    throw err instanceof ConfigError ? err : new ConfigError(`MCP_ARGS: ${(err as Error).message}`);
+  }
+  return { ...result.data, mcpArgs };
+}

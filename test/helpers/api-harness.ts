@@ -1,0 +1,68 @@
+/**
+ * Starts the real service for a test: a temp task-mcp store, the session pool running the built
+ * embedded server as stdio children, and the Express app with response validation on.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import supertest from 'supertest';
+import { createApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { ApiKeyVerifier } from '../../src/http/api-keys.js';
+import { type Runtime, createRuntime } from '../../src/runtime.js';
+
+export const API_KEY = 'test-key-0123456789';
+
+export interface Harness {
+  home: string;
+  tmp: string;
+  config: Config;
+  runtime: Runtime;
+  app: ReturnType<typeof createApp>;
+  /** supertest against the app, with the API key set. */
+  get(url: string): supertest.Test;
+  request: ReturnType<typeof supertest>;
+  /** Calls an MCP tool through the pool (for seeding and checks). */
+  call(tool: string, args: Record<string, unknown>): Promise<any>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'tva-test-'));
+  const home = path.join(tmp, 'store');
+  const config = loadConfig({
+    TASK_MCP_HOME: home,
+    MCP_POOL_SIZE: '2',
+    API_KEYS: API_KEY,
+    API_KEY_FILE: path.join(tmp, 'api-key'),
+    VALIDATE_RESPONSES: 'true',
+    ...env,
+  });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const runtime = createRuntime(config, log);
+  await runtime.start();
+  const app = createApp({
+    service: runtime.service,
+    pool: runtime.pool,
+    transport: config.MCP_TRANSPORT,
+    verifier: new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES),
+    log,
+    validateResponses: true,
+  });
+  const request = supertest(app);
+  return {
+    home,
+    tmp,
+    config,
+    runtime,
+    app,
+    request,
+    get: (url) => request.get(url).set('X-API-Key', API_KEY),
+    call: (tool, args) => runtime.gateway.call(tool, args),
+    async close() {
+      await runtime.close();
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
