@@ -62,13 +62,16 @@ export function pydanticSummary(text: string): string {
   const lines = text.split('\n');
   if (!PYDANTIC_REPORT.test(lines[0] ?? '')) return text;
   const parts: string[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith('  ')) {
-      const message = line.trim().replace(/\s*\[type=.*$/, '').replace(/^Value error, /, '');
-      const field = lines[i - 1] && !lines[i - 1]!.startsWith(' ') && i - 1 > 0 ? lines[i - 1]! : '';
-      parts.push(field && !field.startsWith('For further') ? `${field}: ${message}` : message);
+  let field = '';
+  for (const line of lines.slice(1)) {
+    if (line.startsWith('    ')) continue; // the documentation URL
+    if (!line.startsWith('  ')) {
+      field = line.trim(); // the field name; absent for model-level rules
+      continue;
     }
+    const message = line.trim().replace(/\s*\[type=.*$/, '').replace(/^Value error, /, '');
+    parts.push(field ? `${field}: ${message}` : message);
+    field = '';
   }
   return parts.length ? parts.join('; ') : lines[0]!;
 }

@@ -1,4 +1,5 @@
 /** Project resolution: registry refresh on a miss, defaults, and no databases at arbitrary paths. */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,21 +26,21 @@ describe('workspace resolver', () => {
   });
 
   it('falls back to DEFAULT_PROJECT_ID, then DEFAULT_WORKSPACE_PATH', async () => {
-    h = await startHarness();
-    await h.call('create_task', { workspace_path: path.join(h.tmp, 'main'), title: 'in main' });
-    const [project] = (await h.call('list_projects', {})) as Array<{ id: string }>;
-    await h.close();
-
-    h = await startHarness({ DEFAULT_PROJECT_ID: project!.id });
-    // The harness makes a new store, so seed the same workspace again there.
-    await h.call('create_task', { workspace_path: path.join(h.tmp, 'x'), title: 'unrelated' });
-    await h.get('/api/v1/tasks').expect(404); // default id not in this store
+    const workspace = '/srv/default-project';
+    // task-mcp's project id: the first 8 hex digits of sha256(resolved path).
+    const id = createHash('sha256').update(workspace).digest('hex').slice(0, 8);
+    h = await startHarness({ DEFAULT_PROJECT_ID: id });
+    await h.get('/api/v1/tasks').expect(404); // not registered yet
+    await h.call('create_task', { workspace_path: workspace, title: 'in the default project' });
+    const res = await h.get('/api/v1/tasks').expect(200);
+    expect(res.body.tasks.map((t: any) => t.title)).toEqual(['in the default project']);
+    expect(res.body.filters.project_id).toBe(id);
     await h.close();
 
     h = await startHarness({ DEFAULT_WORKSPACE_PATH: '/srv/default-ws' });
     await h.call('create_task', { workspace_path: '/srv/default-ws', title: 'default one' });
-    const res = await h.get('/api/v1/tasks').expect(200);
-    expect(res.body.tasks.map((t: any) => t.title)).toEqual(['default one']);
+    const byPath = await h.get('/api/v1/tasks').expect(200);
+    expect(byPath.body.tasks.map((t: any) => t.title)).toEqual(['default one']);
   });
 
   it('accepts workspace_path only for registered projects or allowed roots, creating nothing otherwise', async () => {

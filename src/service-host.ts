@@ -1,0 +1,81 @@
+/**
+ * Starts the whole service (session pool + HTTP listener) and stops it gracefully. Shared by
+ * `npm start` (src/main.ts) and `npm run demo` (scripts/demo.ts).
+ */
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { type KeySetup, setUpApiKeys } from './http/api-keys.js';
+import { type Runtime, createRuntime } from './runtime.js';
+
+export interface RunningService {
+  url: string;
+  keys: KeySetup;
+  runtime: Runtime;
+  server: Server;
+  /** Stops accepting, lets in-flight requests finish (up to the deadline), then closes every MCP session. */
+  stop(deadlineMs?: number): Promise<void>;
+}
+
+export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  const keys = setUpApiKeys(config.API_KEYS, config.API_KEY_HASHES, config.API_KEY_FILE);
+  const runtime = createRuntime(config, log);
+  await runtime.start();
+
+  const app = createApp({
+    service: runtime.service,
+    pool: runtime.pool,
+    transport: config.MCP_TRANSPORT,
+    verifier: keys.verifier,
+    log,
+    validateResponses: config.VALIDATE_RESPONSES,
+  });
+  const server = app.listen(config.PORT, config.HOST);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (err) {
+    await runtime.close();
+    throw err;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  log.info({ url, transport: config.MCP_TRANSPORT, pool_size: config.MCP_POOL_SIZE, store: config.TASK_MCP_HOME }, 'task-viewer-api listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (deadlineMs = 10_000): Promise<void> =>
+    (stopping ??= new Promise<void>((resolve) => {
+      const deadline = setTimeout(() => {
+        log.warn('shutdown deadline reached; closing remaining connections');
+        server.closeAllConnections();
+      }, deadlineMs);
+      deadline.unref();
+      server.close(() => {
+        clearTimeout(deadline);
+        runtime
+          .close()
+          .catch((err: unknown) => log.error({ err }, 'error closing MCP sessions'))
+          .finally(resolve);
+      });
+      server.closeIdleConnections();
+    }));
+
+  return { url, keys, runtime, server, stop };
+}
+
+/** SIGTERM/SIGINT -> graceful stop -> exit 0. */
+export function exitOnSignals(service: RunningService, log: Logger): void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    log.info({ signal }, 'shutting down');
+    void service.stop().then(() => {
+      log.info('stopped');
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
