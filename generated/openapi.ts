@@ -62,7 +62,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a project
+         * @description Sets the project's `friendly_name` (an empty string clears it back to the folder name).
+         */
+        patch: operations["updateProject"];
         trace?: never;
     };
     "/api/v1/tasks": {
@@ -80,7 +84,14 @@ export interface paths {
          */
         get: operations["listTasks"];
         put?: never;
-        post?: never;
+        /**
+         * Create a task
+         * @description Creates a task in the project. `created_by` is recorded as the calling API key's id. A
+         *     `parent_task_id` or `depends_on` id that does not name an existing task is a 409. Send an
+         *     `Idempotency-Key` to make retries safe: a repeated request with the same key (and the same
+         *     body) returns the first result and creates nothing new.
+         */
+        post: operations["createTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -163,10 +174,25 @@ export interface paths {
         get: operations["getTask"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a task
+         * @description Soft-deletes the task (task-mcp keeps the row until `cleanup_deleted_tasks`). With
+         *     `cascade=true` its direct subtasks are deleted too (task-mcp does not go deeper).
+         */
+        delete: operations["deleteTask"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update a task
+         * @description Changes the given fields; omitted fields stay as they are (task-mcp cannot clear a field
+         *     to null). Status changes follow task-mcp's rules: `todo` -> `in_progress`/`blocked`/`cancelled`,
+         *     `in_progress` -> `blocked`/`done`/`cancelled`, `blocked` -> `in_progress`/`cancelled`;
+         *     `done` and `cancelled` are final. Setting `blocked` needs a `blocker_reason`; finishing a
+         *     task whose dependencies are not done, an invalid transition, or a parent or dependency that
+         *     does not exist is a 409. With `If-Match`, the update happens only if the task still has
+         *     that ETag (else 412).
+         */
+        patch: operations["updateTask"];
         trace?: never;
     };
     "/api/v1/tasks/{task_id}/tree": {
@@ -209,6 +235,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/entities/{entity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Link an entity to a task
+         * @description Idempotent: 201 when the link is made, 200 when it already existed. task-mcp has no tool to
+         *     remove a single link, so there is no unlink operation; deleting the entity removes its links.
+         */
+        put: operations["linkEntityToTask"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -243,7 +290,12 @@ export interface paths {
          */
         get: operations["listEntities"];
         put?: never;
-        post?: never;
+        /**
+         * Create an entity
+         * @description Creates a file or other entity. An active entity of the same type with the same
+         *     `identifier` is a 409. `Idempotency-Key` works as for tasks.
+         */
+        post: operations["createEntity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -304,10 +356,19 @@ export interface paths {
         get: operations["getEntity"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete an entity
+         * @description Soft-deletes the entity and its links to tasks.
+         */
+        delete: operations["deleteEntity"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update an entity
+         * @description Changes the given fields (the type cannot change, and task-mcp cannot clear a field to null).
+         *     task-mcp records the MCP session as `updated_by`. `If-Match` as for tasks.
+         */
+        patch: operations["updateEntity"];
         trace?: never;
     };
     "/api/v1/entities/{entity_id}/tasks": {
@@ -415,6 +476,37 @@ export interface components {
             medium: number;
             high: number;
         };
+        ProjectUpdate: {
+            friendly_name: string;
+        };
+        /** @description Tags; task-mcp stores them lowercased. */
+        TagList: string[];
+        TaskCreate: {
+            title: string;
+            description?: string;
+            /**
+             * @description Any status but `blocked` (a new task has no blocker reason yet).
+             * @default todo
+             * @enum {string}
+             */
+            status: "todo" | "in_progress" | "done" | "cancelled" | "to_be_deleted";
+            priority?: components["schemas"]["Priority"];
+            parent_task_id?: number;
+            depends_on?: number[];
+            tags?: components["schemas"]["TagList"];
+            file_references?: string[];
+        };
+        TaskUpdate: {
+            title?: string;
+            description?: string;
+            status?: components["schemas"]["TaskStatus"];
+            priority?: components["schemas"]["Priority"];
+            parent_task_id?: number;
+            depends_on?: number[];
+            tags?: components["schemas"]["TagList"];
+            blocker_reason?: string;
+            file_references?: string[];
+        };
         TaskFields: {
             id: number;
             title: string;
@@ -471,9 +563,9 @@ export interface components {
          *     }
          */
         Task: {
-            /** @description True when the task is not done and an open task depends on it. */
+            /** @description True when the task is still open (not done or cancelled) and another task depends on it. */
             is_blocker: boolean;
-            /** @description Open (not done, not cancelled) tasks that list this task in `depends_on`. */
+            /** @description The (not deleted) tasks that list this task in `depends_on`, ascending. */
             blocks_task_ids: number[];
         } & components["schemas"]["TaskFields"];
         TaskWithEntities: {
@@ -517,6 +609,31 @@ export interface components {
             limit: number;
             offset: number;
             query: string;
+        };
+        EntityCreate: {
+            entity_type: components["schemas"]["EntityType"];
+            name: string;
+            /** @description Unique per type among active entities, e.g. a file path. */
+            identifier?: string;
+            description?: string;
+            /** @description Any JSON value to keep with the entity. */
+            metadata?: Record<string, never> | unknown[] | string | number | boolean;
+            tags?: components["schemas"]["TagList"];
+        };
+        EntityUpdate: {
+            name?: string;
+            identifier?: string;
+            description?: string;
+            metadata?: Record<string, never> | unknown[] | string | number | boolean;
+            tags?: components["schemas"]["TagList"];
+        };
+        Link: {
+            task_id: number;
+            entity_id: number;
+            /** @description False when the link already existed. */
+            created: boolean;
+            link_created_at: components["schemas"]["Timestamp"] | null;
+            link_created_by: string | null;
         };
         EntityFields: {
             id: number;
@@ -565,6 +682,58 @@ export interface components {
         };
     };
     responses: {
+        /** @description The resource still has the ETag given in `If-None-Match`. */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description task-mcp refused the change in the current state (invalid status transition, open dependencies, missing parent or dependency, duplicate identifier). */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": "conflict",
+                 *       "message": "Cannot mark task as done: dependency 7 is not done (status: todo)",
+                 *       "status_code": 409,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The resource no longer has the ETag given in `If-Match`. */
+        PreconditionFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is not `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The `Idempotency-Key` was already used with a different request. */
+        IdempotencyMismatch: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description The request is invalid (see `details` for each field). */
         BadRequest: {
             headers: {
@@ -676,9 +845,23 @@ export interface components {
         Limit: number;
         /** @description How many items to skip. */
         Offset: number;
+        /** @description Apply the change only if the resource still has this ETag (else 412). */
+        IfMatch: string;
+        /** @description Answer 304 without a body if the resource still has this ETag. */
+        IfNoneMatch: string;
+        /**
+         * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
+         *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+         */
+        IdempotencyKey: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Validator of the returned representation, for `If-None-Match` and `If-Match`. */
+        ETag: string;
+        /** @description URL of the created resource. */
+        Location: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -758,7 +941,10 @@ export interface operations {
     getProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Answer 304 without a body if the resource still has this ETag. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 /** @description The project's 8-hex-digit id. */
                 project_id: components["parameters"]["ProjectIdPath"];
@@ -767,9 +953,52 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The project. */
+            /** @description The project. Its `ETag` covers everything but `last_accessed` (task-mcp updates that on every read). */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    updateProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The project's 8-hex-digit id. */
+                project_id: components["parameters"]["ProjectIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "friendly_name": "Acme web app"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated project. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -779,6 +1008,8 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -829,6 +1060,73 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createTask: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+            };
+            header?: {
+                /**
+                 * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
+                 *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Add login endpoint",
+                 *       "description": "POST /login with rate limiting",
+                 *       "priority": "high",
+                 *       "parent_task_id": 3,
+                 *       "depends_on": [
+                 *         7
+                 *       ],
+                 *       "tags": [
+                 *         "backend",
+                 *         "auth"
+                 *       ],
+                 *       "file_references": [
+                 *         "src/auth/login.ts"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["TaskCreate"];
+            };
+        };
+        responses: {
+            /** @description The created task. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyMismatch"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -955,7 +1253,10 @@ export interface operations {
                 /** @description Related data to embed. */
                 include?: "entities"[];
             };
-            header?: never;
+            header?: {
+                /** @description Answer 304 without a body if the resource still has this ETag. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 task_id: components["parameters"]["TaskIdPath"];
             };
@@ -963,19 +1264,117 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The task. */
+            /**
+             * @description The task. Its `ETag` covers the body returned; use the one from a request without
+             *     `include` for `If-Match`.
+             */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskWithEntities"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    deleteTask: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+                /** @description Also delete the task's direct subtasks. */
+                cascade?: boolean;
+            };
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                task_id: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    updateTask: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+            };
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                task_id: components["parameters"]["TaskIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "blocked",
+                 *       "blocker_reason": "Waiting for the security review"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TaskUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated task. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -1046,6 +1445,52 @@ export interface operations {
                         entities: components["schemas"]["LinkedEntity"][];
                         total: number;
                     };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    linkEntityToTask: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+            };
+            header?: never;
+            path: {
+                task_id: components["parameters"]["TaskIdPath"];
+                entity_id: components["parameters"]["EntityIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The link already existed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
+                };
+            };
+            /** @description The link was made. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Link"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -1134,6 +1579,69 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createEntity: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+            };
+            header?: {
+                /**
+                 * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
+                 *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "entity_type": "file",
+                 *       "name": "Login handler",
+                 *       "identifier": "src/auth/login.ts",
+                 *       "tags": [
+                 *         "backend",
+                 *         "auth"
+                 *       ],
+                 *       "metadata": {
+                 *         "language": "typescript"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["EntityCreate"];
+            };
+        };
+        responses: {
+            /** @description The created entity. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entity"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyMismatch"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
@@ -1228,7 +1736,10 @@ export interface operations {
                  */
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
             };
-            header?: never;
+            header?: {
+                /** @description Answer 304 without a body if the resource still has this ETag. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
             path: {
                 entity_id: components["parameters"]["EntityIdPath"];
             };
@@ -1239,6 +1750,100 @@ export interface operations {
             /** @description The entity. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entity"];
+                };
+            };
+            304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    deleteEntity: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+            };
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                entity_id: components["parameters"]["EntityIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    updateEntity: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+            };
+            header?: {
+                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                "If-Match"?: components["parameters"]["IfMatch"];
+            };
+            path: {
+                entity_id: components["parameters"]["EntityIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Now also handles SSO logins",
+                 *       "tags": [
+                 *         "backend",
+                 *         "auth",
+                 *         "sso"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["EntityUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated entity. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1249,6 +1854,9 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            415: components["responses"]["UnsupportedMediaType"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };

@@ -9,19 +9,17 @@ import { pinoHttp } from 'pino-http';
 import type { ApiKeyVerifier } from './http/api-keys.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { requestId } from './http/request-id.js';
-import type { SessionPool } from './mcp/pool.js';
 import type { TransportKind } from './mcp/transports.js';
 import { type OperationHandlers, dispatch } from './http/typed-routes.js';
 import { entityHandlers } from './routes/entities.js';
 import { healthHandlers } from './routes/health.js';
 import { projectHandlers } from './routes/projects.js';
 import { taskHandlers } from './routes/tasks.js';
-import type { TaskService } from './service/task-service.js';
+import type { Runtime } from './runtime.js';
 import { OPENAPI_PATH, VERSION } from './version.js';
 
 export interface AppOptions {
-  service: TaskService;
-  pool: SessionPool;
+  runtime: Pick<Runtime, 'service' | 'writes' | 'idempotency' | 'pool'>;
   transport: TransportKind;
   verifier: ApiKeyVerifier;
   log: Logger;
@@ -68,7 +66,8 @@ export function createApp(options: AppOptions): Express {
     }),
   );
 
-  const ctx = { service: options.service, pool: options.pool, transport: options.transport, version: VERSION };
+  const { service, writes, idempotency, pool } = options.runtime;
+  const ctx = { service, writes, idempotency, pool, transport: options.transport, version: VERSION };
   // Typed as the full map: an operation in openapi.yaml without a handler fails to compile.
   const handlers: OperationHandlers = {
     ...healthHandlers(ctx),

@@ -41,6 +41,11 @@ const schema = z
       .default([]),
     API_KEY_FILE: z.string().min(1).default(path.join(os.homedir(), '.config', 'task-viewer-api', 'api-key')),
 
+    CACHE_TTL_MS: int(0).default(5_000),
+    CACHE_MAX_ENTRIES: int(1).default(5_000),
+    IDEMPOTENCY_TTL_MS: int(1_000).default(24 * 60 * 60 * 1000),
+    IDEMPOTENCY_MAX_KEYS: int(1).default(100_000),
+
     VALIDATE_RESPONSES: bool.default(false),
   })
   .superRefine((env, ctx) => {

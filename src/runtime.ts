@@ -1,19 +1,28 @@
 /**
- * Wires the service layer: session pool -> gateway -> workspace resolver -> task service.
+ * Wires the service layer: session pool -> gateway -> cache-aware tool backend -> read and write
+ * services, plus the workspace resolver and the idempotency guard.
  * `start()` opens the MCP sessions and loads the project registry; `close()` ends every session.
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { MemoryCacheStore, MemoryIdempotencyStore } from './cache/memory-store.js';
+import { ReadCache } from './cache/read-cache.js';
+import { IdempotencyGuard } from './http/idempotency.js';
 import { McpGateway } from './mcp/gateway.js';
 import { SessionPool } from './mcp/pool.js';
 import { createSessionFactory } from './mcp/transports.js';
 import { TaskService } from './service/task-service.js';
+import { ToolBackend } from './service/tool-backend.js';
 import { WorkspaceResolver } from './service/workspace-resolver.js';
+import { WriteService } from './service/write-service.js';
 
 export interface Runtime {
   pool: SessionPool;
   gateway: McpGateway;
+  cache: ReadCache;
   service: TaskService;
+  writes: WriteService;
+  idempotency: IdempotencyGuard;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -44,12 +53,22 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       allowedRoots: config.ALLOWED_WORKSPACE_ROOTS,
     },
   );
-  const service = new TaskService(gateway, resolver);
+  const cache = new ReadCache(new MemoryCacheStore(config.CACHE_MAX_ENTRIES), { ttlMs: config.CACHE_TTL_MS });
+  const backend = new ToolBackend(gateway, cache);
+  const service = new TaskService(backend, resolver);
+  const writes = new WriteService(backend, service);
+  const idempotency = new IdempotencyGuard(new MemoryIdempotencyStore(config.IDEMPOTENCY_MAX_KEYS), {
+    ttlMs: config.IDEMPOTENCY_TTL_MS,
+    waitMs: config.MCP_CALL_TIMEOUT_MS + config.MCP_ACQUIRE_TIMEOUT_MS,
+  });
 
   return {
     pool,
     gateway,
+    cache,
     service,
+    writes,
+    idempotency,
     async start() {
       await pool.start();
       // The registry is loaded eagerly; a backend that is down now is retried on the first request.

@@ -24,8 +24,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   await runtime.start();
 
   const app = createApp({
-    service: runtime.service,
-    pool: runtime.pool,
+    runtime,
     transport: config.MCP_TRANSPORT,
     verifier: keys.verifier,
     log,

@@ -1,12 +1,16 @@
 /** What the route modules need from the rest of the service. */
-import type { Request } from 'express';
 import type { ApiKeyIdentity } from '../http/api-keys.js';
+import type { IdempotencyGuard } from '../http/idempotency.js';
 import type { SessionPool } from '../mcp/pool.js';
 import type { TransportKind } from '../mcp/transports.js';
 import type { TaskService } from '../service/task-service.js';
+import type { WriteService } from '../service/write-service.js';
+import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
 
 export interface RouteContext {
   service: TaskService;
+  writes: WriteService;
+  idempotency: IdempotencyGuard;
   pool: SessionPool;
   transport: TransportKind;
   version: string;
@@ -19,4 +23,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export type { Request };
+/** The query string that names a workspace again, for Location headers. */
+export function projectQuery(ws: ResolvedWorkspace): string {
+  return ws.projectId ? `?project_id=${ws.projectId}` : `?workspace_path=${encodeURIComponent(ws.workspacePath)}`;
+}

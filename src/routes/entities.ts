@@ -1,13 +1,26 @@
+import type { components } from '../../generated/openapi.js';
+import { assertIfMatch, etagOf, noneMatch } from '../http/etag.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
-import type { RouteContext } from './context.js';
+import { type RouteContext, projectQuery } from './context.js';
 import { tagFilter } from './tasks.js';
 
-export function entityHandlers({ service }: RouteContext) {
+export function entityHandlers({ service, writes, idempotency }: RouteContext) {
   return {
     listEntities: async ({ query }) => {
       const ws = await service.resolve(query);
       const tags = tagFilter(query.tag, query.tags);
       return { status: 200, body: await service.listEntities(ws, query.entity_type, tags, query.limit ?? 50, query.offset ?? 0) };
+    },
+
+    createEntity: async ({ query, body, raw }) => {
+      const ws = await service.resolve(query);
+      const caller = raw.apiKey!.id;
+      const request = { op: 'createEntity', workspace: ws.workspacePath, body };
+      const outcome = await idempotency.run(caller, raw.get('idempotency-key'), request, async () => {
+        const entity = await writes.createEntity(ws, body, caller);
+        return { status: 201, body: entity, headers: { Location: `/api/v1/entities/${entity.id}${projectQuery(ws)}`, ETag: etagOf(entity) } };
+      });
+      return { status: 201, body: outcome.body as components['schemas']['Entity'], headers: outcome.headers };
     },
 
     searchEntities: async ({ query }) => {
@@ -20,9 +33,26 @@ export function entityHandlers({ service }: RouteContext) {
       return { status: 200, body: await service.entityStats(ws) };
     },
 
-    getEntity: async ({ params, query }) => {
+    getEntity: async ({ params, query, raw }) => {
       const ws = await service.resolve(query);
-      return { status: 200, body: await service.getEntity(ws, params.entity_id) };
+      const entity = await service.getEntity(ws, params.entity_id);
+      const etag = etagOf(entity);
+      if (!noneMatch(raw.get('if-none-match'), etag)) return { status: 304, body: undefined, headers: { ETag: etag } };
+      return { status: 200, body: entity, headers: { ETag: etag } };
+    },
+
+    updateEntity: async ({ params, query, body, raw }) => {
+      const ws = await service.resolve(query);
+      await assertIfMatch(raw.get('if-match'), async () => etagOf(await writes.currentEntity(ws, params.entity_id)));
+      const entity = await writes.updateEntity(ws, params.entity_id, body);
+      return { status: 200, body: entity, headers: { ETag: etagOf(entity) } };
+    },
+
+    deleteEntity: async ({ params, query, raw }) => {
+      const ws = await service.resolve(query);
+      await assertIfMatch(raw.get('if-match'), async () => etagOf(await writes.currentEntity(ws, params.entity_id)));
+      await writes.deleteEntity(ws, params.entity_id);
+      return { status: 204, body: undefined };
     },
 
     getEntityTasks: async ({ params, query }) => {

@@ -1,13 +1,11 @@
 /**
- * The read operations behind the REST handlers, expressed in task-mcp tool calls. Every call goes
- * through `read()`, the one place where caching will sit. Pagination and filters are pushed down to
- * task-mcp; whole-project scans happen only as fallbacks for backends without our extension tools.
+ * The operations behind the REST handlers, expressed in task-mcp tool calls. Reads go through
+ * `read()` (cache-aside, scoped per workspace); writes go through `write()`, which invalidates the
+ * workspace before returning. Pagination and filters are pushed down to task-mcp; whole-project
+ * scans happen only as fallbacks for backends without our extension tools.
  */
 import type { components } from '../../generated/openapi.js';
-import type { McpGateway } from '../mcp/gateway.js';
-import { ToolCallError } from '../mcp/tool-result.js';
 import {
-  type Envelope,
   type Project,
   toEntity,
   toEnvelope,
@@ -19,15 +17,10 @@ import {
   toTask,
   toTaskTree,
 } from './adapter.js';
-import { toApiError } from './error-mapping.js';
+import type { Args, Row, ToolBackend } from './tool-backend.js';
 import type { ProjectSelector, ResolvedWorkspace, WorkspaceResolver } from './workspace-resolver.js';
 
 type Schemas = components['schemas'];
-type Row = Record<string, unknown>;
-type Args = Record<string, unknown>;
-
-/** task-mcp's largest page. */
-const SCAN_PAGE = 1000;
 const PRIORITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
 export interface TagCount {
@@ -45,25 +38,12 @@ export interface TaskFilters {
 
 export class TaskService {
   constructor(
-    private readonly gateway: McpGateway,
+    private readonly backend: ToolBackend,
     readonly resolver: WorkspaceResolver,
   ) {}
 
-  /** Calls a read-only tool; failures come out as ApiErrors. */
-  private async read(tool: string, args: Args): Promise<unknown> {
-    try {
-      return await this.gateway.call(tool, args);
-    } catch (err) {
-      throw toApiError(err);
-    }
-  }
-
-  private async hasTool(name: string): Promise<boolean> {
-    try {
-      return await this.gateway.hasTool(name);
-    } catch (err) {
-      throw toApiError(err);
-    }
+  private read(tool: string, args: Args, options?: { fresh?: boolean }): Promise<unknown> {
+    return this.backend.read(tool, args, options);
   }
 
   resolve(selector: ProjectSelector): Promise<ResolvedWorkspace> {
@@ -75,9 +55,9 @@ export class TaskService {
     return (Array.isArray(rows) ? rows : []).map((r) => toProject(r as Row));
   }
 
-  async getProject(projectId: string): Promise<Schemas['ProjectDetail']> {
+  async getProject(projectId: string, options: { fresh?: boolean } = {}): Promise<Schemas['ProjectDetail']> {
     const project = await this.resolver.project(projectId);
-    const info = (await this.read('get_project_info', { workspace_path: project.workspace_path })) as Row;
+    const info = (await this.read('get_project_info', { workspace_path: project.workspace_path }, options)) as Row;
     return {
       ...toProject({ ...project, ...info, created_at: info.created_at, last_accessed: info.last_accessed }),
       stats: {
@@ -97,7 +77,7 @@ export class TaskService {
     if (filters.tags) args.tags = filters.tags;
 
     const [page, info] = await Promise.all([
-      this.page('list_tasks', args, limit, offset),
+      this.backend.page('list_tasks', args, limit, offset),
       this.read('get_project_info', { workspace_path: ws.workspacePath }) as Promise<Row>,
     ]);
     return {
@@ -111,7 +91,7 @@ export class TaskService {
   }
 
   async searchTasks(ws: ResolvedWorkspace, q: string, limit: number, offset: number): Promise<Schemas['TaskSearchResult']> {
-    const page = await this.page('search_tasks', { workspace_path: ws.workspacePath, search_term: q }, limit, offset);
+    const page = await this.backend.page('search_tasks', { workspace_path: ws.workspacePath, search_term: q }, limit, offset);
     return { tasks: await this.withDependents(ws, page.items), total: page.total, limit, offset, query: q };
   }
 
@@ -140,11 +120,11 @@ export class TaskService {
 
   async nextTasks(ws: ResolvedWorkspace, limit: number): Promise<Schemas['TaskCollection']> {
     let rows: Row[];
-    if (await this.hasTool('get_next_tasks')) {
+    if (await this.backend.hasTool('get_next_tasks')) {
       rows = (await this.read('get_next_tasks', { workspace_path: ws.workspacePath, limit })) as Row[];
     } else {
       // Without the extension: the same rule computed from list_tasks (contract §7 / §12.4).
-      const all = await this.scan('list_tasks', { workspace_path: ws.workspacePath }, 'details');
+      const all = await this.backend.scan('list_tasks', { workspace_path: ws.workspacePath }, 'details');
       const statusById = new Map(all.map((t) => [Number(t.id), String(t.status)]));
       rows = all
         .filter((t) => t.status === 'todo')
@@ -163,22 +143,22 @@ export class TaskService {
 
   async blockedTasks(ws: ResolvedWorkspace, limit: number): Promise<Schemas['TaskCollection']> {
     let rows: Row[];
-    if (await this.hasTool('get_blocked_tasks')) {
+    if (await this.backend.hasTool('get_blocked_tasks')) {
       rows = (await this.read('get_blocked_tasks', { workspace_path: ws.workspacePath, limit })) as Row[];
     } else {
-      rows = (await this.page('list_tasks', { workspace_path: ws.workspacePath, status: 'blocked' }, limit, 0)).items;
+      rows = (await this.backend.page('list_tasks', { workspace_path: ws.workspacePath, status: 'blocked' }, limit, 0)).items;
     }
     const tasks = await this.withDependents(ws, rows);
     return { tasks, total: tasks.length };
   }
 
   async tags(ws: ResolvedWorkspace): Promise<TagCount[]> {
-    if (await this.hasTool('list_tags')) {
+    if (await this.backend.hasTool('list_tags')) {
       const rows = (await this.read('list_tags', { workspace_path: ws.workspacePath })) as TagCount[];
       return rows.map((r) => ({ tag: String(r.tag), count: Number(r.count) }));
     }
     const counts = new Map<string, number>();
-    for (const task of await this.scan('list_tasks', { workspace_path: ws.workspacePath }, 'summary')) {
+    for (const task of await this.backend.scan('list_tasks', { workspace_path: ws.workspacePath }, 'summary')) {
       for (const tag of toTask(task, []).tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
     }
     return [...counts]
@@ -190,14 +170,14 @@ export class TaskService {
     const args: Args = { workspace_path: ws.workspacePath };
     if (entityType) args.entity_type = entityType;
     if (tags) args.tags = tags;
-    const page = await this.page('list_entities', args, limit, offset);
+    const page = await this.backend.page('list_entities', args, limit, offset);
     return { entities: page.items.map(toEntity), total: page.total, limit, offset };
   }
 
   async searchEntities(ws: ResolvedWorkspace, q: string, entityType: string | undefined, limit: number, offset: number): Promise<Schemas['EntityList']> {
     const args: Args = { workspace_path: ws.workspacePath, search_term: q };
     if (entityType) args.entity_type = entityType;
-    const page = await this.page('search_entities', args, limit, offset);
+    const page = await this.backend.page('search_entities', args, limit, offset);
     return { entities: page.items.map(toEntity), total: page.total, limit, offset };
   }
 
@@ -223,16 +203,16 @@ export class TaskService {
     const args: Args = { workspace_path: ws.workspacePath, entity_id: entityId };
     if (filters.status) args.status = filters.status;
     if (filters.priority) args.priority = filters.priority;
-    const page = await this.page('get_entity_tasks', args, limit, offset);
+    const page = await this.backend.page('get_entity_tasks', args, limit, offset);
     return { tasks: page.items.map(toLinkedTask), total: page.total, limit, offset };
   }
 
   /** Adds `blocks_task_ids` to task rows: one extension call, or a scan of the project without it. */
-  private async withDependents(ws: ResolvedWorkspace, rows: Row[]): Promise<Schemas['Task'][]> {
+  async withDependents(ws: ResolvedWorkspace, rows: Row[]): Promise<Schemas['Task'][]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => Number(r.id));
     let dependents: Record<string, number[]>;
-    if (await this.hasTool('get_task_dependents')) {
+    if (await this.backend.hasTool('get_task_dependents')) {
       const result = (await this.read('get_task_dependents', { workspace_path: ws.workspacePath, task_ids: ids })) as {
         dependents?: Record<string, number[]>;
       };
@@ -240,7 +220,7 @@ export class TaskService {
     } else {
       dependents = {};
       const wanted = new Set(ids);
-      for (const task of await this.scan('list_tasks', { workspace_path: ws.workspacePath }, 'details')) {
+      for (const task of await this.backend.scan('list_tasks', { workspace_path: ws.workspacePath }, 'details')) {
         for (const dep of toTask(task, []).depends_on) {
           if (wanted.has(dep)) (dependents[dep] ??= []).push(Number(task.id));
         }
@@ -249,30 +229,5 @@ export class TaskService {
     }
     return rows.map((row) => toTask(row, dependents[String(row.id)] ?? []));
   }
-
-  /**
-   * One page in details mode. task-mcp refuses responses over its token budget (RESPONSE_SIZE_EXCEEDED);
-   * then the page is fetched in halves, so a page of long descriptions still arrives whole.
-   */
-  private async page(tool: string, args: Args, limit: number, offset: number, mode = 'details'): Promise<Envelope> {
-    try {
-      return toEnvelope(await this.gateway.call(tool, { ...args, limit, offset, mode }));
-    } catch (err) {
-      if (!(err instanceof ToolCallError && err.code === 'RESPONSE_SIZE_EXCEEDED') || limit === 1) throw toApiError(err);
-      const half = Math.ceil(limit / 2);
-      const first = await this.page(tool, args, half, offset, mode);
-      const second = await this.page(tool, args, limit - half, offset + half, mode);
-      return { total: first.total, items: [...first.items, ...second.items] };
-    }
-  }
-
-  /** Every row a list tool returns, page by page (fallback paths only). */
-  private async scan(tool: string, args: Args, mode: 'summary' | 'details'): Promise<Row[]> {
-    const rows: Row[] = [];
-    for (let offset = 0; ; offset += SCAN_PAGE) {
-      const page = await this.page(tool, args, SCAN_PAGE, offset, mode);
-      rows.push(...page.items);
-      if (page.items.length < SCAN_PAGE || rows.length >= page.total) return rows;
-    }
-  }
 }
+

@@ -43,8 +43,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const runtime = createRuntime(config, log);
   await runtime.start();
   const app = createApp({
-    service: runtime.service,
-    pool: runtime.pool,
+    runtime,
     transport: config.MCP_TRANSPORT,
     verifier: new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES),
     log,

@@ -1,0 +1,53 @@
+/** Single-instance stores, bounded in size (LRU) and time (TTL). */
+import { LRUCache } from 'lru-cache';
+import type { CacheStore, ClaimResult, IdempotencyRecord, IdempotencyStore } from './store.js';
+
+export class MemoryCacheStore implements CacheStore {
+  private readonly entries: LRUCache<string, { value: unknown }>;
+  private readonly generations = new Map<string, number>();
+
+  constructor(maxEntries: number) {
+    this.entries = new LRUCache({ max: maxEntries });
+  }
+
+  async get(key: string): Promise<unknown> {
+    return this.entries.get(key)?.value;
+  }
+
+  async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    this.entries.set(key, { value }, { ttl: ttlMs });
+  }
+
+  async generation(scope: string): Promise<number> {
+    return this.generations.get(scope) ?? 0;
+  }
+
+  async bumpGeneration(scope: string): Promise<void> {
+    this.generations.set(scope, (this.generations.get(scope) ?? 0) + 1);
+  }
+}
+
+type Slot = { state: 'pending'; fingerprint: string } | { state: 'done'; record: IdempotencyRecord };
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly slots: LRUCache<string, Slot>;
+
+  constructor(maxKeys: number) {
+    this.slots = new LRUCache({ max: maxKeys });
+  }
+
+  async claim(key: string, fingerprint: string, ttlMs: number): Promise<ClaimResult> {
+    const slot = this.slots.get(key);
+    if (slot) return slot;
+    this.slots.set(key, { state: 'pending', fingerprint }, { ttl: ttlMs });
+    return { state: 'claimed' };
+  }
+
+  async complete(key: string, record: IdempotencyRecord, ttlMs: number): Promise<void> {
+    this.slots.set(key, { state: 'done', record }, { ttl: ttlMs });
+  }
+
+  async release(key: string): Promise<void> {
+    this.slots.delete(key);
+  }
+}

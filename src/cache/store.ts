@@ -1,0 +1,32 @@
+/**
+ * Where cached reads and idempotency records live. The service only sees these interfaces, so a
+ * shared store (Redis) can replace the in-memory one for several instances without other changes.
+ */
+export interface CacheStore {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttlMs: number): Promise<void>;
+  /** The current generation of a scope (a workspace); entries are keyed by it. */
+  generation(scope: string): Promise<number>;
+  /** Moves a scope to a new generation, which orphans every entry cached under the old one. */
+  bumpGeneration(scope: string): Promise<void>;
+}
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+export type ClaimResult =
+  | { state: 'claimed' }
+  | { state: 'pending'; fingerprint: string }
+  | { state: 'done'; record: IdempotencyRecord };
+
+export interface IdempotencyStore {
+  /** Claims `key` for a new request, or reports the request that already holds it. */
+  claim(key: string, fingerprint: string, ttlMs: number): Promise<ClaimResult>;
+  complete(key: string, record: IdempotencyRecord, ttlMs: number): Promise<void>;
+  /** Frees a claim whose request failed, so a retry runs again. */
+  release(key: string): Promise<void>;
+}

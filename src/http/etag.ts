@@ -1,0 +1,28 @@
+/** Strong ETags over a representation's JSON, and the If-None-Match / If-Match comparisons (RFC 9110). */
+import { createHash } from 'node:crypto';
+import { ApiError } from './api-error.js';
+
+export function etagOf(value: unknown): string {
+  return `"${createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 27)}"`;
+}
+
+function tags(header: string): string[] {
+  return header.split(',').map((t) => t.trim()).filter(Boolean);
+}
+
+/** If-None-Match uses weak comparison: W/"x" matches "x". */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return true;
+  const strip = (t: string) => t.replace(/^W\//, '');
+  return !tags(header).some((t) => t === '*' || strip(t) === strip(etag));
+}
+
+/** Throws 412 unless If-Match is absent, `*`, or names the current ETag (strong comparison). */
+export function assertIfMatch(header: string | undefined, current: () => Promise<string>): Promise<void> | void {
+  if (!header) return;
+  const wanted = tags(header);
+  if (wanted.includes('*')) return;
+  return current().then((etag) => {
+    if (!wanted.includes(etag)) throw new ApiError(412, 'precondition_failed', 'The resource has changed: its ETag no longer matches If-Match');
+  });
+}

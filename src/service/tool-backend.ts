@@ -1,0 +1,101 @@
+/**
+ * The service layer's access to task-mcp: reads through the cache, writes that invalidate it,
+ * tool discovery, and paging helpers. Everything leaves here as domain rows or ApiErrors.
+ */
+import type { ReadCache } from '../cache/read-cache.js';
+import type { McpGateway } from '../mcp/gateway.js';
+import { ToolCallError } from '../mcp/tool-result.js';
+import { type Envelope, toEnvelope } from './adapter.js';
+import { toApiError } from './error-mapping.js';
+
+export type Row = Record<string, unknown>;
+export type Args = Record<string, unknown>;
+
+/** Cache scope of the project registry (list_projects); workspaces are scoped by their path. */
+const PROJECTS_SCOPE = '*projects*';
+/** task-mcp's largest page. */
+const SCAN_PAGE = 1000;
+
+export class ToolBackend {
+  constructor(
+    private readonly gateway: McpGateway,
+    private readonly cache: ReadCache,
+  ) {}
+
+  /** Calls a read-only tool through the cache (`fresh` skips it). */
+  async read(tool: string, args: Args, options: { fresh?: boolean } = {}): Promise<unknown> {
+    try {
+      return await this.cachedCall(tool, args, options.fresh);
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+
+  /**
+   * Calls a tool that changes data. The workspace's cached reads (and the project list, which shows
+   * last access and names) are invalidated before this returns, even when the call failed: a write
+   * that timed out may still have happened.
+   */
+  async write(tool: string, args: Args): Promise<unknown> {
+    try {
+      return await this.gateway.call(tool, args, { write: true });
+    } catch (err) {
+      throw toApiError(err);
+    } finally {
+      if (typeof args.workspace_path === 'string') await this.cache.invalidate(args.workspace_path);
+      await this.cache.invalidate(PROJECTS_SCOPE);
+    }
+  }
+
+  async hasTool(name: string): Promise<boolean> {
+    try {
+      return await this.gateway.hasTool(name);
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+
+  /**
+   * One page of a list tool. task-mcp refuses responses over its token budget
+   * (RESPONSE_SIZE_EXCEEDED); then the page is fetched in halves, so a page of long descriptions
+   * still arrives whole.
+   */
+  async page(tool: string, args: Args, limit: number, offset: number, mode: 'summary' | 'details' = 'details'): Promise<Envelope> {
+    try {
+      return toEnvelope(await this.cachedCall(tool, { ...args, limit, offset, mode }));
+    } catch (err) {
+      if (!(err instanceof ToolCallError && err.code === 'RESPONSE_SIZE_EXCEEDED') || limit === 1) throw toApiError(err);
+      const half = Math.ceil(limit / 2);
+      const first = await this.page(tool, args, half, offset, mode);
+      const second = await this.page(tool, args, limit - half, offset + half, mode);
+      return { total: first.total, items: [...first.items, ...second.items] };
+    }
+  }
+
+  /** Every row a list tool returns, page by page (fallback paths only). */
+  async scan(tool: string, args: Args, mode: 'summary' | 'details'): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (let offset = 0; ; offset += SCAN_PAGE) {
+      const page = await this.page(tool, args, SCAN_PAGE, offset, mode);
+      rows.push(...page.items);
+      if (page.items.length < SCAN_PAGE || rows.length >= page.total) return rows;
+    }
+  }
+
+  private cachedCall(tool: string, args: Args, fresh = false): Promise<unknown> {
+    const call = () => this.gateway.call(tool, args);
+    if (fresh) return call();
+    const scope = typeof args.workspace_path === 'string' ? args.workspace_path : PROJECTS_SCOPE;
+    return this.cache.getOrLoad(scope, `${tool}:${stableJson(args)}`, call);
+  }
+}
+
+/** JSON with sorted keys, so equal arguments make equal cache keys. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
