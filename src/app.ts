@@ -1,16 +1,23 @@
 /**
- * The Express app: request ids and logs, then the OpenAPI validator (request validation, API-key
- * security from the spec, unknown routes -> 404), then the typed routes, then the one error format.
+ * The Express app. Order matters:
+ *   request id -> metrics -> log -> security headers, CORS -> compression -> caller identity
+ *   -> rate limits -> request deadline -> JSON body -> OpenAPI validator (validation, API-key
+ *   security from the spec, unknown routes) -> typed handlers by operationId -> one error format.
  */
+import compression from 'compression';
 import express, { type Express } from 'express';
+import type { Store } from 'express-rate-limit';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { Config } from './config.js';
 import type { ApiKeyVerifier } from './http/api-keys.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { corsPolicy, identifyApiKey, rateLimits, requestDeadline, securityHeaders } from './http/protection.js';
 import { requestId } from './http/request-id.js';
-import type { TransportKind } from './mcp/transports.js';
 import { type OperationHandlers, dispatch } from './http/typed-routes.js';
+import type { TransportKind } from './mcp/transports.js';
+import { httpMetrics, routeTemplate } from './observability/http-metrics.js';
 import { entityHandlers } from './routes/entities.js';
 import { healthHandlers } from './routes/health.js';
 import { projectHandlers } from './routes/projects.js';
@@ -19,30 +26,50 @@ import type { Runtime } from './runtime.js';
 import { OPENAPI_PATH, VERSION } from './version.js';
 
 export interface AppOptions {
-  runtime: Pick<Runtime, 'service' | 'writes' | 'idempotency' | 'pool'>;
+  runtime: Pick<Runtime, 'service' | 'writes' | 'idempotency' | 'pool' | 'breaker' | 'metrics'>;
   transport: TransportKind;
   verifier: ApiKeyVerifier;
   log: Logger;
   /** Validate every response against the spec (tests, VALIDATE_RESPONSES=true). */
   validateResponses: boolean;
+  corsOrigins: string[];
+  rateLimit: { perMinute: number; perHour: number; stores?: { minute?: Store; hour?: Store } };
+  requestTimeoutMs: number;
+  trustProxy: boolean | number | string;
+  bodyLimit: string;
 }
 
 export function createApp(options: AppOptions): Express {
-  const { log, verifier } = options;
+  const { log, verifier, runtime } = options;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
 
   app.use(requestId());
+  app.use(httpMetrics(runtime.metrics));
   app.use(
     pinoHttp({
       logger: log,
       genReqId: (req) => (req as express.Request).requestId,
-      customProps: (req) => ({ request_id: (req as express.Request).requestId, api_key_id: (req as express.Request).apiKey?.id }),
+      customProps: (req) => ({
+        request_id: (req as express.Request).requestId,
+        route: routeTemplate(req as express.Request),
+        api_key_id: (req as express.Request).apiKey?.id,
+      }),
       // Never log headers: they carry the API key.
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
     }),
   );
-  app.use(express.json({ limit: '1mb' }));
+  app.use(securityHeaders());
+  app.use(corsPolicy(options.corsOrigins));
+  app.use(compression({ threshold: 1024 }));
+  app.use(identifyApiKey(verifier));
+  app.use(...rateLimits(options.rateLimit));
+  app.use(requestDeadline(options.requestTimeoutMs));
+  app.use(express.json({ limit: options.bodyLimit }));
 
   app.use(
     OpenApiValidator.middleware({
@@ -52,22 +79,17 @@ export function createApp(options: AppOptions): Express {
       validateSecurity: {
         handlers: {
           ApiKeyAuth: (req) => {
-            const identity = verifier.verify(req.get('x-api-key'));
-            if (!identity) {
-              // The key itself is never logged.
-              log.warn({ request_id: (req as express.Request).requestId, path: req.path, key_present: !!req.get('x-api-key') }, 'rejected API key');
-              return false;
-            }
-            (req as express.Request).apiKey = identity;
-            return true;
+            if (req.apiKey) return true;
+            // Logged without the key itself.
+            log.warn({ request_id: req.requestId, path: req.path, key_present: !!req.get('x-api-key') }, 'rejected API key');
+            return false;
           },
         },
       },
     }),
   );
 
-  const { service, writes, idempotency, pool } = options.runtime;
-  const ctx = { service, writes, idempotency, pool, transport: options.transport, version: VERSION };
+  const ctx = { ...runtime, transport: options.transport, version: VERSION };
   // Typed as the full map: an operation in openapi.yaml without a handler fails to compile.
   const handlers: OperationHandlers = {
     ...healthHandlers(ctx),
@@ -80,4 +102,20 @@ export function createApp(options: AppOptions): Express {
   app.use(notFoundHandler());
   app.use(errorHandler(log));
   return app;
+}
+
+/** The app as configured by the environment. */
+export function createConfiguredApp(config: Config, runtime: AppOptions['runtime'], verifier: ApiKeyVerifier, log: Logger): Express {
+  return createApp({
+    runtime,
+    transport: config.MCP_TRANSPORT,
+    verifier,
+    log,
+    validateResponses: config.VALIDATE_RESPONSES,
+    corsOrigins: config.CORS_ORIGINS,
+    rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.BODY_LIMIT,
+  });
 }

@@ -29,6 +29,12 @@ const schema = z
     MCP_CONNECT_TIMEOUT_MS: int(100).default(15_000),
     MCP_ACQUIRE_TIMEOUT_MS: int(10).default(5_000),
     MCP_MAX_WAITING: int(0).default(1_000),
+    MCP_PING_INTERVAL_MS: int(0).default(30_000),
+    BREAKER_ERROR_THRESHOLD_PERCENTAGE: int(1, 100).default(50),
+    BREAKER_VOLUME_THRESHOLD: int(1).default(10),
+    BREAKER_RESET_TIMEOUT_MS: int(100).default(10_000),
+    BREAKER_ROLLING_WINDOW_MS: int(100).default(10_000),
+    REQUEST_TIMEOUT_MS: int(100).default(15_000),
     TASK_MCP_HOME: z.string().min(1).default(path.join(os.homedir(), '.task-mcp')),
 
     DEFAULT_PROJECT_ID: z.string().regex(/^[0-9a-f]{8}$/, 'must be an 8-hex-digit project id').optional(),
@@ -46,6 +52,13 @@ const schema = z
     IDEMPOTENCY_TTL_MS: int(1_000).default(24 * 60 * 60 * 1000),
     IDEMPOTENCY_MAX_KEYS: int(1).default(100_000),
 
+    CORS_ORIGINS: list.default([]),
+    RATE_LIMIT_PER_MINUTE: int(1).default(100),
+    RATE_LIMIT_PER_HOUR: int(1).default(1000),
+    TRUST_PROXY: z.string().default('false'),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
+    METRICS_PORT: int(0, 65535).optional(),
+
     VALIDATE_RESPONSES: bool.default(false),
   })
   .superRefine((env, ctx) => {
@@ -60,7 +73,7 @@ const schema = z
     }
   });
 
-export type Config = z.infer<typeof schema> & { mcpArgs: string[] };
+export type Config = z.infer<typeof schema> & { mcpArgs: string[]; trustProxy: boolean | number | string };
 
 export class ConfigError extends Error {}
 
@@ -73,6 +86,13 @@ function parseArgs(raw: string | undefined): string[] {
     return parsed;
   }
   return raw.trim().split(/\s+/);
+}
+
+/** Express's `trust proxy`: true/false, a hop count, or addresses/subnets (e.g. `loopback, 10.0.0.0/8`). */
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -89,5 +109,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw err instanceof ConfigError ? err : new ConfigError(`MCP_ARGS: ${(err as Error).message}`);
   }
-  return { ...result.data, mcpArgs };
+  return { ...result.data, mcpArgs, trustProxy: parseTrustProxy(result.data.TRUST_PROXY) };
 }

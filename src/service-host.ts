@@ -2,9 +2,9 @@
  * Starts the whole service (session pool + HTTP listener) and stops it gracefully. Shared by
  * `npm start` (src/main.ts) and `npm run demo` (scripts/demo.ts).
  */
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
-import { createApp } from './app.js';
+import { createConfiguredApp } from './app.js';
 import type { Config } from './config.js';
 import { type KeySetup, setUpApiKeys } from './http/api-keys.js';
 import { type Runtime, createRuntime } from './runtime.js';
@@ -23,13 +23,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const runtime = createRuntime(config, log);
   await runtime.start();
 
-  const app = createApp({
-    runtime,
-    transport: config.MCP_TRANSPORT,
-    verifier: keys.verifier,
-    log,
-    validateResponses: config.VALIDATE_RESPONSES,
-  });
+  const app = createConfiguredApp(config, runtime, keys.verifier, log);
   const server = app.listen(config.PORT, config.HOST);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -45,6 +39,21 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   log.info({ url, transport: config.MCP_TRANSPORT, pool_size: config.MCP_POOL_SIZE, store: config.TASK_MCP_HOME }, 'task-viewer-api listening');
 
+  // Metrics on their own port (no key), for scrapers inside a private network.
+  let metricsServer: Server | undefined;
+  if (config.METRICS_PORT !== undefined) {
+    metricsServer = createServer((req, res) => {
+      if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+        res.writeHead(404).end();
+        return;
+      }
+      runtime.metrics.registry.metrics().then(
+        (text) => res.writeHead(200, { 'Content-Type': runtime.metrics.registry.contentType }).end(text),
+        () => res.writeHead(500).end(),
+      );
+    }).listen(config.METRICS_PORT, config.HOST);
+  }
+
   let stopping: Promise<void> | undefined;
   const stop = (deadlineMs = 10_000): Promise<void> =>
     (stopping ??= new Promise<void>((resolve) => {
@@ -53,6 +62,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         server.closeAllConnections();
       }, deadlineMs);
       deadline.unref();
+      metricsServer?.close();
       server.close(() => {
         clearTimeout(deadline);
         runtime

@@ -2,6 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ApiError, type ErrorDetail } from './api-error.js';
+import { sendError } from './error-response.js';
 
 interface ValidatorError {
   status: number;
@@ -57,15 +58,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       log.error({ err, request_id: req.requestId }, 'unhandled error');
       apiError = new ApiError(500, 'internal_error', 'An unexpected error occurred');
     }
-    if (apiError.retryAfter !== undefined) res.setHeader('Retry-After', String(apiError.retryAfter));
-    res.status(apiError.status).json({
-      error: apiError.code,
-      message: apiError.message,
-      status_code: apiError.status,
-      ...(apiError.details?.length ? { details: apiError.details } : {}),
-      ...(apiError.retryAfter !== undefined ? { retry_after: apiError.retryAfter } : {}),
-      request_id: req.requestId,
-    });
+    sendError(req, res, apiError);
   };
 }
 

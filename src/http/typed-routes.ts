@@ -21,6 +21,8 @@ export type Reply<O> = {
     status: S;
     body: JsonOf<Responses<O>[S]>;
     headers?: Record<string, string>;
+    /** A non-JSON body (e.g. Prometheus text), sent with its own Content-Type header. */
+    text?: string;
   };
 }[keyof Responses<O> & number];
 
@@ -55,12 +57,15 @@ export function dispatch(handlers: OperationHandlers): RequestHandler {
         body: req.body as never,
         raw: req,
         res,
-      })) as { status: number; body?: unknown; headers?: Record<string, string> };
+      })) as { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
+      // The request deadline may have answered already; a late result has nowhere to go.
+      if (res.headersSent) return;
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      if (reply.body === undefined) res.status(reply.status).end();
+      if (reply.text !== undefined) res.status(reply.status).send(reply.text);
+      else if (reply.body === undefined) res.status(reply.status).end();
       else res.status(reply.status).json(reply.body);
     } catch (err) {
-      next(err);
+      if (!res.headersSent) next(err);
     }
   };
 }

@@ -4,6 +4,8 @@ export class McpUnavailableError extends Error {
     message: string,
     /** Whether the same read may be tried again on another session. */
     readonly retriable = false,
+    /** Seconds until trying again makes sense. */
+    readonly retryAfter = 1,
   ) {
     super(message);
     this.name = 'McpUnavailableError';

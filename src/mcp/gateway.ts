@@ -4,6 +4,7 @@
  */
 import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
+import type { McpBreaker } from './breaker.js';
 import { McpTimeoutError, McpUnavailableError } from './errors.js';
 import type { PooledSession, SessionPool } from './pool.js';
 import { ToolCallError, decodeToolResult } from './tool-result.js';
@@ -33,6 +34,7 @@ export class McpGateway {
 
   constructor(
     private readonly pool: SessionPool,
+    private readonly breaker: McpBreaker,
     private readonly options: GatewayOptions,
     private readonly log: Logger,
   ) {}
@@ -48,14 +50,17 @@ export class McpGateway {
       this.options.onCall?.(tool, outcome, Number(process.hrtime.bigint() - started) / 1e9);
     try {
       const name = (await this.tools()).get(tool) ?? tool;
-      let result: unknown;
-      try {
-        result = await this.attempt(tool, name, args, options);
-      } catch (err) {
-        if (!(err instanceof McpUnavailableError && err.retriable && !options.write)) throw err;
-        this.log.info({ tool }, 'retrying read on a fresh MCP session');
-        result = await this.attempt(tool, name, args, options);
-      }
+      const result = await this.breaker.run(async () => {
+        try {
+          return await this.attempt(tool, name, args, options);
+        } catch (err) {
+          // A read that lost its session (child died, HTTP session gone) is retried once on a fresh
+          // one; a write is never replayed blindly, since it may have been applied.
+          if (!(err instanceof McpUnavailableError && err.retriable && !options.write)) throw err;
+          this.log.info({ tool }, 'retrying read on a fresh MCP session');
+          return await this.attempt(tool, name, args, options);
+        }
+      });
       observe('ok');
       return result;
     } catch (err) {

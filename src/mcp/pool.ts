@@ -68,6 +68,7 @@ export class SessionPool {
   private opening = 0;
   private consecutiveFailures = 0;
   private refillTimer: NodeJS.Timeout | undefined;
+  private pingTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
   private closed = false;
 
@@ -142,9 +143,40 @@ export class SessionPool {
     this.fill();
   }
 
+  /**
+   * Pings sessions that sat idle for a whole interval and recycles the ones that do not answer, so a
+   * session that died quietly (server restarted, connection dropped) is replaced before a request
+   * needs it.
+   */
+  startIdleChecks(intervalMs: number, timeoutMs: number): void {
+    if (intervalMs <= 0) return;
+    this.pingTimer = setInterval(() => void this.pingIdle(intervalMs, timeoutMs), intervalMs);
+    this.pingTimer.unref();
+  }
+
+  async pingIdle(idleForMs: number, timeoutMs: number): Promise<void> {
+    const now = Date.now();
+    const stale = this.idle.filter((s) => now - s.lastUsedAt >= idleForMs);
+    await Promise.all(
+      stale.map(async (session) => {
+        const i = this.idle.indexOf(session);
+        if (i < 0) return; // taken meanwhile
+        this.idle.splice(i, 1);
+        this.markBusy(session);
+        try {
+          await session.client.ping({ timeout: timeoutMs });
+          this.release(session);
+        } catch (err) {
+          this.discard(session, `idle ping failed: ${(err as Error).message}`);
+        }
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.refillTimer);
+    clearInterval(this.pingTimer);
     for (const waiter of this.waiters.splice(0)) {
       clearTimeout(waiter.timer);
       waiter.reject(new McpUnavailableError('The MCP session pool is shutting down'));

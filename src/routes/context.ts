@@ -1,8 +1,10 @@
 /** What the route modules need from the rest of the service. */
 import type { ApiKeyIdentity } from '../http/api-keys.js';
 import type { IdempotencyGuard } from '../http/idempotency.js';
+import type { McpBreaker } from '../mcp/breaker.js';
 import type { SessionPool } from '../mcp/pool.js';
 import type { TransportKind } from '../mcp/transports.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { TaskService } from '../service/task-service.js';
 import type { WriteService } from '../service/write-service.js';
 import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
@@ -12,13 +14,15 @@ export interface RouteContext {
   writes: WriteService;
   idempotency: IdempotencyGuard;
   pool: SessionPool;
+  breaker: McpBreaker;
+  metrics: Metrics;
   transport: TransportKind;
   version: string;
 }
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** Set by the API-key check for protected operations. */
+    /** The caller, when a valid X-API-Key was sent. */
     apiKey?: ApiKeyIdentity;
   }
 }

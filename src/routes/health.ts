@@ -1,7 +1,7 @@
 import type { OperationHandlers } from '../http/typed-routes.js';
 import type { RouteContext } from './context.js';
 
-/** Cheap by design: reads pool counters, calls no tool, so probes cost nothing. */
+/** Probes are cheap by design: they read pool and breaker state and call no tool. */
 export function healthHandlers(ctx: RouteContext) {
   return {
     getHealth: async () => {
@@ -15,10 +15,24 @@ export function healthHandlers(ctx: RouteContext) {
           mcp_connected: healthy,
           transport: ctx.transport,
           pool: { size, live, idle, busy, waiting },
+          circuit_breaker: { target: ctx.breaker.target, state: ctx.breaker.state },
           projects_loaded: ctx.service.resolver.projects().length,
           timestamp: new Date().toISOString(),
         },
       };
     },
+
+    getReadiness: async () => {
+      if (ctx.pool.stats().live === 0) return { status: 503, body: { status: 'not_ready', reason: 'no MCP session is available' } };
+      if (ctx.breaker.state === 'open') return { status: 503, body: { status: 'not_ready', reason: 'the circuit breaker is open' } };
+      return { status: 200, body: { status: 'ready' } };
+    },
+
+    getMetrics: async () => ({
+      status: 200,
+      body: undefined,
+      text: await ctx.metrics.registry.metrics(),
+      headers: { 'Content-Type': ctx.metrics.registry.contentType },
+    }),
   } satisfies Partial<OperationHandlers>;
 }

@@ -11,7 +11,7 @@ const BAD_INPUT = /character limit|is required|cannot be empty|must be|validatio
 export function toApiError(err: unknown): unknown {
   if (err instanceof ApiError) return err;
   if (err instanceof McpTimeoutError) return new ApiError(504, 'gateway_timeout', err.message);
-  if (err instanceof McpUnavailableError) return ApiError.unavailable(err.message);
+  if (err instanceof McpUnavailableError) return ApiError.unavailable(err.message, err.retryAfter);
   if (!(err instanceof ToolCallError)) return err;
 
   switch (err.kind) {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import supertest from 'supertest';
-import { createApp } from '../../src/app.js';
+import { createConfiguredApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { ApiKeyVerifier } from '../../src/http/api-keys.js';
 import { type Runtime, createRuntime } from '../../src/runtime.js';
@@ -19,7 +19,7 @@ export interface Harness {
   tmp: string;
   config: Config;
   runtime: Runtime;
-  app: ReturnType<typeof createApp>;
+  app: ReturnType<typeof createConfiguredApp>;
   /** supertest against the app, with the API key set. */
   get(url: string): supertest.Test;
   request: ReturnType<typeof supertest>;
@@ -37,18 +37,15 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     API_KEYS: API_KEY,
     API_KEY_FILE: path.join(tmp, 'api-key'),
     VALIDATE_RESPONSES: 'true',
+    // Tests send bursts; the limiter has its own test with small limits.
+    RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_PER_HOUR: '1000000',
     ...env,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const runtime = createRuntime(config, log);
   await runtime.start();
-  const app = createApp({
-    runtime,
-    transport: config.MCP_TRANSPORT,
-    verifier: new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES),
-    log,
-    validateResponses: true,
-  });
+  const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES), log);
   const request = supertest(app);
   return {
     home,
