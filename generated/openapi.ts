@@ -499,13 +499,14 @@ export interface components {
             projects_loaded: number;
             timestamp: components["schemas"]["Timestamp"];
         };
-        Project: {
+        ProjectFields: {
             id: components["schemas"]["ProjectId"];
             workspace_path: string;
             friendly_name: string | null;
             created_at: components["schemas"]["Timestamp"] | null;
             last_accessed: components["schemas"]["Timestamp"] | null;
         };
+        Project: components["schemas"]["ProjectFields"];
         ProjectDetail: {
             stats: {
                 total_tasks: number;
@@ -513,7 +514,7 @@ export interface components {
                 by_priority: components["schemas"]["PriorityCounts"];
                 blocked_count: number;
             };
-        } & components["schemas"]["Project"];
+        } & components["schemas"]["ProjectFields"];
         /** @description Task counts for every status (zero included). */
         StatusCounts: {
             todo: number;
@@ -579,6 +580,12 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        TaskBlockerInfo: {
+            /** @description True when the task is still open (not done or cancelled) and another task depends on it. */
+            is_blocker: boolean;
+            /** @description The (not deleted) tasks that list this task in `depends_on`, ascending. */
+            blocks_task_ids: number[];
+        };
         /**
          * @example {
          *       "id": 12,
@@ -614,18 +621,13 @@ export interface components {
          *       ]
          *     }
          */
-        Task: {
-            /** @description True when the task is still open (not done or cancelled) and another task depends on it. */
-            is_blocker: boolean;
-            /** @description The (not deleted) tasks that list this task in `depends_on`, ascending. */
-            blocks_task_ids: number[];
-        } & components["schemas"]["TaskFields"];
+        Task: components["schemas"]["TaskFields"] & components["schemas"]["TaskBlockerInfo"];
         TaskWithEntities: {
             /** @description Present with `include=entities` when the entities could be fetched. */
             entities?: components["schemas"]["LinkedEntity"][];
             /** @description Present with `include=entities` when the entities could not be fetched. */
             entities_error?: string;
-        } & components["schemas"]["Task"];
+        } & (components["schemas"]["TaskFields"] & components["schemas"]["TaskBlockerInfo"]);
         TaskTreeNode: {
             subtasks: components["schemas"]["TaskTreeNode"][];
         } & components["schemas"]["TaskFields"];

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { ApiError } from '../http/api-error.js';
-import { resolveWorkspacePath } from '../taskmcp/index.js';
+import { resolveWorkspacePath } from '../taskmcp/paths.js';
 import { type Project, toProject } from './adapter.js';
 
 export interface ProjectSource {

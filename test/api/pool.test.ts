@@ -44,6 +44,7 @@ describe('session pool', () => {
     h = await startHarness({
       MCP_POOL_SIZE: '1',
       MCP_ACQUIRE_TIMEOUT_MS: '50',
+      CACHE_TTL_MS: '0', // identical concurrent reads would otherwise share one call
       TASK_MCP_TEST_DELAY_MS: '400',
       TASK_MCP_TEST_DELAY_TOOLS: 'list_projects',
     });

@@ -29,6 +29,10 @@ export interface Harness {
 }
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  // TASK_MCP_* settings (e.g. the test-only delay hook) reach the embedded children through the
+  // environment they are spawned with.
+  const childSettings = Object.keys(env).filter((k) => k.startsWith('TASK_MCP_TEST_'));
+  for (const key of childSettings) process.env[key] = env[key];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tva-test-'));
   const home = path.join(tmp, 'store');
   const config = loadConfig({
@@ -58,6 +62,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     call: (tool, args) => runtime.gateway.call(tool, args),
     async close() {
       await runtime.close();
+      for (const key of childSettings) delete process.env[key];
       rmSync(tmp, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,69 @@
+/** SIGTERM during load: in-flight requests complete, the process exits 0, and no MCP child outlives it. */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
+import { waitFor } from '../helpers/processes.js';
+
+function descendants(pid: number): number[] {
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    const file = `/proc/${parent}/task/${parent}/children`;
+    if (!existsSync(file)) return;
+    for (const child of readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number)) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
+};
+
+describe('graceful shutdown', () => {
+  it('finishes in-flight requests, exits 0 and leaves no children', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'tva-shutdown-'));
+    const port = await freePort();
+    const service = spawn(process.execPath, [path.resolve('dist/src/main.js')], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        TASK_MCP_HOME: path.join(tmp, 'store'),
+        API_KEYS: 'k',
+        MCP_POOL_SIZE: '2',
+        LOG_LEVEL: 'warn',
+        TASK_MCP_TEST_DELAY_MS: '400',
+        TASK_MCP_TEST_DELAY_TOOLS: 'list_projects',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    service.stderr!.on('data', (d) => (stderr += d));
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 20_000, 'service up');
+    const children = descendants(service.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(2);
+
+    const inFlight = Array.from({ length: 4 }, () => fetch(`${base}/api/v1/projects`, { headers: { 'X-API-Key': 'k' } }));
+    await new Promise((r) => setTimeout(r, 100)); // all four are now waiting on the slow tool
+    const exited = new Promise<number | null>((r) => service.once('exit', (code) => r(code)));
+    service.kill('SIGTERM');
+
+    const responses = await Promise.all(inFlight);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(await exited).toBe(0);
+    expect(stderr).not.toContain('Error');
+    await waitFor(() => children.every((pid) => !alive(pid)), 5_000, 'children gone');
+    await expect(fetch(`${base}/health`)).rejects.toThrow();
+  });
+});
