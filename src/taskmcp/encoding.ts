@@ -1,0 +1,53 @@
+/**
+ * FastMCP 2.13 result encoding (contract §0.3): A = object, B = list wrapped as {"result": [...]},
+ * C = dict-or-list union wrapped as {"result": ...}. Text content is the compact JSON of the unwrapped value.
+ */
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { compactJson, toPlain } from './pytext.js';
+
+export type Family = 'A' | 'B' | 'C';
+
+const text = (t: string) => ({ type: 'text' as const, text: t });
+
+export function encodeResult(family: Family, value: unknown): CallToolResult {
+  const plain = toPlain(value);
+  switch (family) {
+    case 'A':
+      return { content: [text(compactJson(value))], structuredContent: plain as Record<string, unknown>, isError: false };
+    case 'B': {
+      // FastMCP emits no text block at all for an empty list.
+      const list = value as unknown[];
+      return { content: list.length ? [text(compactJson(value))] : [], structuredContent: { result: plain }, isError: false };
+    }
+    case 'C':
+      return { content: [text(compactJson(value))], structuredContent: { result: plain }, isError: false };
+  }
+}
+
+export function errorResult(message: string): CallToolResult {
+  return { content: [text(message)], isError: true };
+}
+
+/** The §0.3 outputSchemas, as JSON Schema (what FastMCP lists). */
+export const OUTPUT_SCHEMAS: Record<Family, Record<string, unknown>> = {
+  A: { type: 'object', additionalProperties: true },
+  B: {
+    type: 'object',
+    properties: { result: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    required: ['result'],
+    'x-fastmcp-wrap-result': true,
+  },
+  C: {
+    type: 'object',
+    properties: {
+      result: {
+        anyOf: [
+          { type: 'object', additionalProperties: true },
+          { type: 'array', items: { type: 'object', additionalProperties: true } },
+        ],
+      },
+    },
+    required: ['result'],
+    'x-fastmcp-wrap-result': true,
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * Public API of the embedded, task-mcp-compatible MCP server (used by the REST service and tests).
+ */
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { createTaskMcpServer, type TaskMcpServerOptions } from './server.js';
+
+export { createTaskMcpServer, SERVER_NAME, SERVER_VERSION, type TaskMcpServerOptions } from './server.js';
+export { createTaskMcpHttpRouter, type TaskMcpHttpOptions, type TaskMcpHttpRouter } from './http.js';
+export { resolveTaskMcpHome, resolveWorkspacePath, projectIdFor, hash8 } from './paths.js';
+export { closeAllStores } from './store.js';
+export { CONTRACT_TOOL_ORDER, EXTENSION_TOOL_NAMES } from './tools/index.js';
+
+/** Absolute path of the built stdio entry, `dist/src/taskmcp/stdio-main.js`, from src/ (tests) or dist/. */
+export function stdioEntryPath(): string {
+  const sibling = fileURLToPath(new URL('./stdio-main.js', import.meta.url));
+  if (sibling.includes('/dist/') && existsSync(sibling)) return sibling;
+  return fileURLToPath(new URL('../../dist/src/taskmcp/stdio-main.js', import.meta.url));
+}
+
+/** Same as stdioEntryPath(), computed once at import. */
+export const STDIO_ENTRY: string = stdioEntryPath();
+
+export interface InMemoryConnection {
+  client: Client;
+  server: McpServer;
+  close(): Promise<void>;
+}
+
+/** A Client connected to a fresh in-process server through InMemoryTransport.createLinkedPair(). */
+export async function connectInMemory(options: TaskMcpServerOptions = {}, clientInfo = { name: 'task-mcp-inmemory', version: '0.1.0' }): Promise<InMemoryConnection> {
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  const server = createTaskMcpServer(options);
+  await server.connect(serverSide);
+  const client = new Client(clientInfo);
+  await client.connect(clientSide);
+  return {
+    client,
+    server,
+    close: async () => {
+      await client.close();
+      await server.close();
+    },
+  };
+}

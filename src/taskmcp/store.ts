@@ -1,0 +1,151 @@
+/**
+ * SQLite connections. Unlike task-mcp (a fresh connection per call) we keep one connection per database
+ * file per process, with prepared statements cached, and run the idempotent schema set-up once per
+ * connection. Several processes may share the files: every write is a short BEGIN IMMEDIATE transaction,
+ * and SQLITE_BUSY (which can bypass busy_timeout, e.g. on deadlock avoidance) is retried with backoff.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { masterDbPath, projectDbPath } from './paths.js';
+import { initMasterSchema, initProjectSchema } from './schema.js';
+
+export type Db = Database.Database;
+export type Row = Record<string, unknown>;
+
+const MAX_ATTEMPTS = 12;
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const backoff = (attempt: number) => Math.min(250, 5 * 2 ** attempt) * (0.5 + Math.random());
+
+/** Synchronous retry for connection set-up (runs once per file; waits are short and rare). */
+function retrySync<T>(fn: () => T): T {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isBusy(err) || attempt >= MAX_ATTEMPTS) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, backoff(attempt));
+    }
+  }
+}
+
+export class Connection {
+  private readonly stmts = new Map<string, Database.Statement>();
+  constructor(readonly db: Db) {}
+
+  stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  all<T = Row>(sql: string, ...params: unknown[]): T[] {
+    return this.stmt(sql).all(...params) as T[];
+  }
+
+  get<T = Row>(sql: string, ...params: unknown[]): T | undefined {
+    return this.stmt(sql).get(...params) as T | undefined;
+  }
+
+  run(sql: string, ...params: unknown[]): Database.RunResult {
+    return this.stmt(sql).run(...params);
+  }
+
+  /** A short write transaction (BEGIN IMMEDIATE: take the write lock up front, no upgrade deadlocks). */
+  async write<T>(fn: () => T): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.db.transaction(fn).immediate();
+      } catch (err) {
+        if (!isBusy(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await sleep(backoff(attempt));
+      }
+    }
+  }
+
+  /** A consistent multi-statement read (deferred transaction; WAL readers never block writers). */
+  async read<T>(fn: () => T): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.db.transaction(fn).deferred();
+      } catch (err) {
+        if (!isBusy(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await sleep(backoff(attempt));
+      }
+    }
+  }
+}
+
+function open(file: string, init: (db: Db) => void): Connection {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    retrySync(() => db.pragma('journal_mode = WAL'));
+    db.pragma('foreign_keys = ON');
+    retrySync(() => db.transaction(() => init(db)).immediate());
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return new Connection(db);
+}
+
+/** All connections of one TASK_MCP_HOME, shared by every server instance in the process. */
+export class Store {
+  private masterConn: Connection | undefined;
+  private readonly projects = new Map<string, Connection>();
+
+  constructor(readonly home: string) {}
+
+  master(): Connection {
+    // Like task-mcp, directories are (re)created on demand.
+    mkdirSync(this.home, { recursive: true });
+    this.masterConn ??= open(masterDbPath(this.home), initMasterSchema);
+    return this.masterConn;
+  }
+
+  project(id: string): Connection {
+    mkdirSync(path.join(this.home, 'databases'), { recursive: true });
+    let c = this.projects.get(id);
+    if (!c) {
+      c = open(projectDbPath(this.home, id), initProjectSchema);
+      this.projects.set(id, c);
+    }
+    return c;
+  }
+
+  close(): void {
+    this.masterConn?.db.close();
+    this.masterConn = undefined;
+    for (const c of this.projects.values()) c.db.close();
+    this.projects.clear();
+  }
+}
+
+const stores = new Map<string, Store>();
+
+export function storeFor(home: string): Store {
+  const key = path.resolve(home);
+  let s = stores.get(key);
+  if (!s) {
+    s = new Store(key);
+    stores.set(key, s);
+  }
+  return s;
+}
+
+/** Close every cached connection (tests, graceful shutdown). */
+export function closeAllStores(): void {
+  for (const s of stores.values()) s.close();
+  stores.clear();
+}

@@ -1,0 +1,26 @@
+import { auditTools } from './audit.js';
+import type { ToolDef } from './common.js';
+import { entityTools } from './entities.js';
+import { extensionTools } from './extensions.js';
+import { projectTools } from './projects.js';
+import { taskTools } from './tasks.js';
+
+/** The 22 task-mcp tools in the reference's source order (§4), then our extensions. */
+export const CONTRACT_TOOL_ORDER = [
+  'list_tasks', 'create_task', 'get_task', 'update_task', 'search_tasks', 'list_projects', 'get_project_info',
+  'set_project_name', 'get_usage_stats', 'get_task_tree', 'delete_task', 'cleanup_deleted_tasks', 'get_entity',
+  'create_entity', 'link_entity_to_task', 'get_task_entities', 'get_entity_tasks', 'update_entity', 'delete_entity',
+  'list_entities', 'search_entities', 'audit_workspace_integrity',
+];
+
+export const EXTENSION_TOOL_NAMES = extensionTools.map((t) => t.name);
+
+export function allTools(): ToolDef[] {
+  const byName = new Map([...taskTools, ...projectTools, ...entityTools, ...auditTools].map((t) => [t.name, t]));
+  const ordered = CONTRACT_TOOL_ORDER.map((n) => {
+    const t = byName.get(n);
+    if (!t) throw new Error(`tool ${n} is not implemented`);
+    return t;
+  });
+  return [...ordered, ...extensionTools];
+}
