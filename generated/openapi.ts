@@ -1803,6 +1803,7 @@ export interface operations {
     searchEntities: {
         parameters: {
             query: {
+                /** @description The text to look for. */
                 q: string;
                 /** @description The project to read; defaults to the server's configured default project. */
                 project_id?: components["parameters"]["ProjectIdQuery"];

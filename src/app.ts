@@ -9,7 +9,6 @@ import express, { type Express } from 'express';
 import type { Store } from 'express-rate-limit';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config.js';
 import type { ApiKeyVerifier } from './http/api-keys.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
@@ -17,7 +16,8 @@ import { corsPolicy, identifyApiKey, rateLimits, requestDeadline, securityHeader
 import { requestId } from './http/request-id.js';
 import { type OperationHandlers, dispatch } from './http/typed-routes.js';
 import type { TransportKind } from './mcp/transports.js';
-import { httpMetrics, routeTemplate } from './observability/http-metrics.js';
+import { httpMetrics } from './observability/http-metrics.js';
+import { requestLog } from './observability/request-log.js';
 import { entityHandlers } from './routes/entities.js';
 import { healthHandlers } from './routes/health.js';
 import { projectHandlers } from './routes/projects.js';
@@ -47,22 +47,7 @@ export function createApp(options: AppOptions): Express {
 
   app.use(requestId());
   app.use(httpMetrics(runtime.metrics));
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req) => (req as express.Request).requestId,
-      customProps: (req) => ({
-        request_id: (req as express.Request).requestId,
-        route: routeTemplate(req as express.Request),
-        api_key_id: (req as express.Request).apiKey?.id,
-      }),
-      // Never log headers: they carry the API key.
-      serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(log));
   app.use(securityHeaders());
   app.use(corsPolicy(options.corsOrigins));
   app.use(compression({ threshold: 1024 }));

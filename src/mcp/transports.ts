@@ -56,9 +56,10 @@ async function connect(client: Client, transport: Parameters<Client['connect']>[
   await client.connect(transport, { timeout: timeoutMs });
 }
 
-function stdioFactory(command: string, args: string[], env: Record<string, string>, cfg: TransportConfig, log: Logger): SessionFactory {
+function stdioFactory(command: string, args: string[], env: () => Record<string, string>, cfg: TransportConfig, log: Logger): SessionFactory {
   return async () => {
-    const transport = new StdioClientTransport({ command, args, env, stderr: 'pipe' });
+    // The environment is read at each spawn, so a replacement child sees current settings.
+    const transport = new StdioClientTransport({ command, args, env: env(), stderr: 'pipe' });
     transport.stderr?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.debug({ mcp_stderr: line }, 'mcp child stderr');
     });
@@ -81,10 +82,10 @@ function stdioFactory(command: string, args: string[], env: Record<string, strin
 export function createSessionFactory(cfg: TransportConfig, log: Logger): SessionFactory {
   switch (cfg.kind) {
     case 'embedded':
-      return stdioFactory(process.execPath, [embeddedServerEntry()], childEnv({ TASK_MCP_HOME: cfg.taskMcpHome }), cfg, log);
+      return stdioFactory(process.execPath, [embeddedServerEntry()], () => childEnv({ TASK_MCP_HOME: cfg.taskMcpHome }), cfg, log);
     case 'stdio':
       if (!cfg.command) throw new Error('MCP_COMMAND is required when MCP_TRANSPORT=stdio');
-      return stdioFactory(cfg.command, cfg.args ?? [], childEnv({ ...process.env as Record<string, string>, PYTHONUNBUFFERED: '1' }), cfg, log);
+      return stdioFactory(cfg.command, cfg.args ?? [], () => ({ ...(process.env as Record<string, string>), PYTHONUNBUFFERED: '1' }), cfg, log);
     case 'http': {
       if (!cfg.url) throw new Error('MCP_URL is required when MCP_TRANSPORT=http');
       const url = new URL(cfg.url);
