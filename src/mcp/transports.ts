@@ -2,13 +2,12 @@
  * How one MCP client session is opened, for each `MCP_TRANSPORT`. A factory returns a connected
  * `Client` plus how to close it; the pool decides when to call it.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { Logger } from 'pino';
+import { stdioEntryPath } from '../taskmcp/entry.js';
 
 export type TransportKind = 'embedded' | 'stdio' | 'http' | 'inprocess';
 
@@ -35,13 +34,6 @@ export interface TransportConfig {
 }
 
 const CLIENT_INFO = { name: 'task-viewer-api', version: '0.1.0' };
-
-/** The built stdio entry of our embedded server, whether this module runs from dist/ or from src/ (tests). */
-export function embeddedServerEntry(): string {
-  const sibling = fileURLToPath(new URL('../taskmcp/stdio-main.js', import.meta.url));
-  if (existsSync(sibling)) return sibling;
-  return fileURLToPath(new URL('../../dist/src/taskmcp/stdio-main.js', import.meta.url));
-}
 
 /** Environment for children: the SDK's safe default set plus our own settings (the SDK passes nothing else). */
 function childEnv(extra: Record<string, string>): Record<string, string> {
@@ -82,7 +74,7 @@ function stdioFactory(command: string, args: string[], env: () => Record<string,
 export function createSessionFactory(cfg: TransportConfig, log: Logger): SessionFactory {
   switch (cfg.kind) {
     case 'embedded':
-      return stdioFactory(process.execPath, [embeddedServerEntry()], () => childEnv({ TASK_MCP_HOME: cfg.taskMcpHome }), cfg, log);
+      return stdioFactory(process.execPath, [stdioEntryPath()], () => childEnv({ TASK_MCP_HOME: cfg.taskMcpHome }), cfg, log);
     case 'stdio':
       if (!cfg.command) throw new Error('MCP_COMMAND is required when MCP_TRANSPORT=stdio');
       return stdioFactory(cfg.command, cfg.args ?? [], () => ({ ...(process.env as Record<string, string>), PYTHONUNBUFFERED: '1' }), cfg, log);

@@ -1,11 +1,10 @@
 /**
  * Public API of the embedded, task-mcp-compatible MCP server (used by the REST service and tests).
  */
-import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { stdioEntryPath } from './entry.js';
 import { createTaskMcpServer, type TaskMcpServerOptions } from './server.js';
 
 export { createTaskMcpServer, SERVER_NAME, SERVER_VERSION, type TaskMcpServerOptions } from './server.js';
@@ -14,12 +13,7 @@ export { resolveTaskMcpHome, resolveWorkspacePath, projectIdFor, hash8 } from '.
 export { closeAllStores } from './store.js';
 export { CONTRACT_TOOL_ORDER, EXTENSION_TOOL_NAMES } from './tools/index.js';
 
-/** Absolute path of the built stdio entry, `dist/src/taskmcp/stdio-main.js`, from src/ (tests) or dist/. */
-export function stdioEntryPath(): string {
-  const sibling = fileURLToPath(new URL('./stdio-main.js', import.meta.url));
-  if (sibling.includes('/dist/') && existsSync(sibling)) return sibling;
-  return fileURLToPath(new URL('../../dist/src/taskmcp/stdio-main.js', import.meta.url));
-}
+export { stdioEntryPath } from './entry.js';
 
 /** Same as stdioEntryPath(), computed once at import. */
 export const STDIO_ENTRY: string = stdioEntryPath();
