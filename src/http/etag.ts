@@ -26,3 +26,12 @@ export function assertIfMatch(header: string | undefined, current: () => Promise
     if (!wanted.includes(etag)) throw new ApiError(412, 'precondition_failed', 'The resource has changed: its ETag no longer matches If-Match');
   });
 }
+
+/** A GET reply with an ETag: 304 without a body when If-None-Match still names it. */
+export function conditionalGet<T>(
+  ifNoneMatch: string | undefined,
+  body: T,
+  etag = etagOf(body),
+): { status: 200; body: T; headers: { ETag: string } } | { status: 304; body: undefined; headers: { ETag: string } } {
+  return noneMatch(ifNoneMatch, etag) ? { status: 200, body, headers: { ETag: etag } } : { status: 304, body: undefined, headers: { ETag: etag } };
+}

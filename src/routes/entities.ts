@@ -1,5 +1,5 @@
 import type { components } from '../../generated/openapi.js';
-import { assertIfMatch, etagOf, noneMatch } from '../http/etag.js';
+import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
 import { type RouteContext, projectQuery } from './context.js';
 import { tagFilter } from './tasks.js';
@@ -35,10 +35,7 @@ export function entityHandlers({ service, writes, idempotency }: RouteContext) {
 
     getEntity: async ({ params, query, raw }) => {
       const ws = await service.resolve(query);
-      const entity = await service.getEntity(ws, params.entity_id);
-      const etag = etagOf(entity);
-      if (!noneMatch(raw.get('if-none-match'), etag)) return { status: 304, body: undefined, headers: { ETag: etag } };
-      return { status: 200, body: entity, headers: { ETag: etag } };
+      return conditionalGet(raw.get('if-none-match'), await service.getEntity(ws, params.entity_id));
     },
 
     updateEntity: async ({ params, query, body, raw }) => {

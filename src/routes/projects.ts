@@ -1,5 +1,5 @@
 import type { components } from '../../generated/openapi.js';
-import { assertIfMatch, etagOf, noneMatch } from '../http/etag.js';
+import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
 import type { RouteContext } from './context.js';
 
@@ -17,9 +17,7 @@ export function projectHandlers({ service, writes }: RouteContext) {
 
     getProject: async ({ params, raw }) => {
       const project = await service.getProject(params.project_id);
-      const etag = projectEtag(project);
-      if (!noneMatch(raw.get('if-none-match'), etag)) return { status: 304, body: undefined, headers: { ETag: etag } };
-      return { status: 200, body: project, headers: { ETag: etag } };
+      return conditionalGet(raw.get('if-none-match'), project, projectEtag(project));
     },
 
     updateProject: async ({ params, body, raw }) => {

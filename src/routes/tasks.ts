@@ -1,5 +1,5 @@
 import type { components } from '../../generated/openapi.js';
-import { assertIfMatch, etagOf, noneMatch } from '../http/etag.js';
+import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
 import { type RouteContext, projectQuery } from './context.js';
 
@@ -51,10 +51,7 @@ export function taskHandlers({ service, writes, idempotency }: RouteContext) {
 
     getTask: async ({ params, query, raw }) => {
       const ws = await service.resolve(query);
-      const task = await service.getTask(ws, params.task_id, query.include?.includes('entities') ?? false);
-      const etag = etagOf(task);
-      if (!noneMatch(raw.get('if-none-match'), etag)) return { status: 304, body: undefined, headers: { ETag: etag } };
-      return { status: 200, body: task, headers: { ETag: etag } };
+      return conditionalGet(raw.get('if-none-match'), await service.getTask(ws, params.task_id, query.include?.includes('entities') ?? false));
     },
 
     updateTask: async ({ params, query, body, raw }) => {

@@ -157,14 +157,15 @@ export class WriteService {
 
   /** task-mcp does not check that dependencies exist, and reports a missing parent as a FK failure. */
   private async assertTasksExist(ws: ResolvedWorkspace, ids: number[]): Promise<void> {
+    const unique = [...new Set(ids)];
     const checks = await Promise.allSettled(
-      [...new Set(ids)].map((id) => this.backend.read('get_task', { workspace_path: ws.workspacePath, task_id: id }, { fresh: true })),
+      unique.map((id) => this.backend.read('get_task', { workspace_path: ws.workspacePath, task_id: id }, { fresh: true })),
     );
-    const missing = [...new Set(ids)].filter((_, i) => {
-      const check = checks[i]!;
-      if (check.status === 'fulfilled') return false;
-      if (check.reason instanceof ApiError && check.reason.status === 404) return true;
-      throw check.reason;
+    const missing: number[] = [];
+    checks.forEach((check, i) => {
+      if (check.status === 'fulfilled') return;
+      if (!(check.reason instanceof ApiError && check.reason.status === 404)) throw check.reason;
+      missing.push(unique[i]!);
     });
     if (missing.length) throw new ApiError(409, 'conflict', `Referenced task(s) not found: ${missing.join(', ')}`);
   }
