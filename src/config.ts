@@ -14,8 +14,7 @@ const list = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
-const schema = z
-  .object({
+const variables = z.object({
     PORT: int(0, 65535).default(8001),
     HOST: z.string().min(1).default('127.0.0.1'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -60,8 +59,9 @@ const schema = z
     METRICS_PORT: int(0, 65535).optional(),
 
     VALIDATE_RESPONSES: bool.default(false),
-  })
-  .superRefine((env, ctx) => {
+});
+
+const schema = variables.superRefine((env, ctx) => {
     if (env.MCP_TRANSPORT === 'stdio' && !env.MCP_COMMAND) {
       ctx.addIssue({ code: 'custom', path: ['MCP_COMMAND'], message: 'is required when MCP_TRANSPORT=stdio' });
     }
@@ -72,6 +72,9 @@ const schema = z
       if (!path.isAbsolute(root)) ctx.addIssue({ code: 'custom', path: ['ALLOWED_WORKSPACE_ROOTS'], message: `${root} is not absolute` });
     }
   });
+
+/** Every variable the service reads (documented in README.md and .env.example; a test checks). */
+export const CONFIG_VARIABLES = Object.keys(variables.shape);
 
 export type Config = z.infer<typeof schema> & { mcpArgs: string[]; trustProxy: boolean | number | string };
 
