@@ -15,63 +15,63 @@ const list = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
 const variables = z.object({
-    PORT: int(0, 65535).default(8001),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: int(0, 65535).default(8001),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-    MCP_TRANSPORT: z.enum(['embedded', 'stdio', 'http', 'inprocess']).default('embedded'),
-    MCP_POOL_SIZE: int(1, 64).default(Math.max(1, os.availableParallelism())),
-    MCP_COMMAND: z.string().min(1).optional(),
-    MCP_ARGS: z.string().optional(),
-    MCP_URL: z.url().optional(),
-    MCP_CALL_TIMEOUT_MS: int(100).default(10_000),
-    MCP_CONNECT_TIMEOUT_MS: int(100).default(15_000),
-    MCP_ACQUIRE_TIMEOUT_MS: int(10).default(5_000),
-    MCP_MAX_WAITING: int(0).default(1_000),
-    MCP_PING_INTERVAL_MS: int(0).default(30_000),
-    BREAKER_ERROR_THRESHOLD_PERCENTAGE: int(1, 100).default(50),
-    BREAKER_VOLUME_THRESHOLD: int(1).default(10),
-    BREAKER_RESET_TIMEOUT_MS: int(100).default(10_000),
-    BREAKER_ROLLING_WINDOW_MS: int(100).default(10_000),
-    REQUEST_TIMEOUT_MS: int(100).default(15_000),
-    TASK_MCP_HOME: z.string().min(1).default(path.join(os.homedir(), '.task-mcp')),
+  MCP_TRANSPORT: z.enum(['embedded', 'stdio', 'http', 'inprocess']).default('embedded'),
+  MCP_POOL_SIZE: int(1, 64).default(Math.max(1, os.availableParallelism())),
+  MCP_COMMAND: z.string().min(1).optional(),
+  MCP_ARGS: z.string().optional(),
+  MCP_URL: z.url().optional(),
+  MCP_CALL_TIMEOUT_MS: int(100).default(10_000),
+  MCP_CONNECT_TIMEOUT_MS: int(100).default(15_000),
+  MCP_ACQUIRE_TIMEOUT_MS: int(10).default(5_000),
+  MCP_MAX_WAITING: int(0).default(1_000),
+  MCP_PING_INTERVAL_MS: int(0).default(30_000),
+  BREAKER_ERROR_THRESHOLD_PERCENTAGE: int(1, 100).default(50),
+  BREAKER_VOLUME_THRESHOLD: int(1).default(10),
+  BREAKER_RESET_TIMEOUT_MS: int(100).default(10_000),
+  BREAKER_ROLLING_WINDOW_MS: int(100).default(10_000),
+  REQUEST_TIMEOUT_MS: int(100).default(15_000),
+  TASK_MCP_HOME: z.string().min(1).default(path.join(os.homedir(), '.task-mcp')),
 
-    DEFAULT_PROJECT_ID: z.string().regex(/^[0-9a-f]{8}$/, 'must be an 8-hex-digit project id').optional(),
-    DEFAULT_WORKSPACE_PATH: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
-    ALLOWED_WORKSPACE_ROOTS: list.default([]),
+  DEFAULT_PROJECT_ID: z.string().regex(/^[0-9a-f]{8}$/, 'must be an 8-hex-digit project id').optional(),
+  DEFAULT_WORKSPACE_PATH: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
+  ALLOWED_WORKSPACE_ROOTS: list.default([]),
 
-    API_KEYS: list.default([]),
-    API_KEY_HASHES: list
-      .pipe(z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'each entry must be a sha256 hex digest')))
-      .default([]),
-    API_KEY_FILE: z.string().min(1).default(path.join(os.homedir(), '.config', 'task-viewer-api', 'api-key')),
+  API_KEYS: list.default([]),
+  API_KEY_HASHES: list
+    .pipe(z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'each entry must be a sha256 hex digest')))
+    .default([]),
+  API_KEY_FILE: z.string().min(1).default(path.join(os.homedir(), '.config', 'task-viewer-api', 'api-key')),
 
-    CACHE_TTL_MS: int(0).default(5_000),
-    CACHE_MAX_ENTRIES: int(1).default(5_000),
-    IDEMPOTENCY_TTL_MS: int(1_000).default(24 * 60 * 60 * 1000),
-    IDEMPOTENCY_MAX_KEYS: int(1).default(100_000),
+  CACHE_TTL_MS: int(0).default(5_000),
+  CACHE_MAX_ENTRIES: int(1).default(5_000),
+  IDEMPOTENCY_TTL_MS: int(1_000).default(24 * 60 * 60 * 1000),
+  IDEMPOTENCY_MAX_KEYS: int(1).default(100_000),
 
-    CORS_ORIGINS: list.default([]),
-    RATE_LIMIT_PER_MINUTE: int(1).default(100),
-    RATE_LIMIT_PER_HOUR: int(1).default(1000),
-    TRUST_PROXY: z.string().default('false'),
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
-    METRICS_PORT: int(0, 65535).optional(),
+  CORS_ORIGINS: list.default([]),
+  RATE_LIMIT_PER_MINUTE: int(1).default(100),
+  RATE_LIMIT_PER_HOUR: int(1).default(1000),
+  TRUST_PROXY: z.string().default('false'),
+  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
+  METRICS_PORT: int(0, 65535).optional(),
 
-    VALIDATE_RESPONSES: bool.default(false),
+  VALIDATE_RESPONSES: bool.default(false),
 });
 
 const schema = variables.superRefine((env, ctx) => {
-    if (env.MCP_TRANSPORT === 'stdio' && !env.MCP_COMMAND) {
-      ctx.addIssue({ code: 'custom', path: ['MCP_COMMAND'], message: 'is required when MCP_TRANSPORT=stdio' });
-    }
-    if (env.MCP_TRANSPORT === 'http' && !env.MCP_URL) {
-      ctx.addIssue({ code: 'custom', path: ['MCP_URL'], message: 'is required when MCP_TRANSPORT=http' });
-    }
-    for (const root of env.ALLOWED_WORKSPACE_ROOTS) {
-      if (!path.isAbsolute(root)) ctx.addIssue({ code: 'custom', path: ['ALLOWED_WORKSPACE_ROOTS'], message: `${root} is not absolute` });
-    }
-  });
+  if (env.MCP_TRANSPORT === 'stdio' && !env.MCP_COMMAND) {
+    ctx.addIssue({ code: 'custom', path: ['MCP_COMMAND'], message: 'is required when MCP_TRANSPORT=stdio' });
+  }
+  if (env.MCP_TRANSPORT === 'http' && !env.MCP_URL) {
+    ctx.addIssue({ code: 'custom', path: ['MCP_URL'], message: 'is required when MCP_TRANSPORT=http' });
+  }
+  for (const root of env.ALLOWED_WORKSPACE_ROOTS) {
+    if (!path.isAbsolute(root)) ctx.addIssue({ code: 'custom', path: ['ALLOWED_WORKSPACE_ROOTS'], message: `${root} is not absolute` });
+  }
+});
 
 /** Every variable the service reads (documented in README.md and .env.example; a test checks). */
 export const CONFIG_VARIABLES = Object.keys(variables.shape);
