@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import supertest from 'supertest';
 import { createConfiguredApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
@@ -28,7 +28,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, log?: Logger): Promise<Harness> {
   // TASK_MCP_* settings (e.g. the test-only delay hook) reach the embedded children through the
   // environment they are spawned with.
   const childSettings = Object.keys(env).filter((k) => k.startsWith('TASK_MCP_TEST_'));
@@ -46,7 +46,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     RATE_LIMIT_PER_HOUR: '1000000',
     ...env,
   });
-  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  log ??= pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const runtime = createRuntime(config, log);
   await runtime.start();
   const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES), log);
