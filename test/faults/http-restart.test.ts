@@ -65,13 +65,39 @@ describe('Streamable HTTP backend', () => {
     const home = mkdtempSync(path.join(os.tmpdir(), 'tva-http-'));
     server = await startMcpServer(port, home);
     h = await startHarness({ MCP_TRANSPORT: 'http', MCP_URL: `http://127.0.0.1:${port}/mcp`, MCP_POOL_SIZE: '1', MCP_PING_INTERVAL_MS: '200' });
+    const [original] = h.runtime.pool.sessions();
     await stop(server);
     server = await startMcpServer(port, home);
-    // Idle: the ping notices the dead session and replaces it before anyone needs it.
-    await new Promise((r) => setTimeout(r, 1_000));
-    const before = h.runtime.gateway;
-    expect(before).toBeDefined();
+    // While idle, the ping finds the dead session and replaces it before anyone needs it.
+    await waitFor(() => {
+      const [current] = h!.runtime.pool.sessions();
+      return !!current && current !== original && current.state === 'idle';
+    }, 5_000, 'idle session replaced');
     const res = await h.get('/api/v1/projects');
     expect(res.status).toBe(200);
+  });
+});
+
+describe('HTTP session hygiene', () => {
+  it('closing the service ends its sessions on the server (DELETE), leaving no orphans', async () => {
+    const express = (await import('express')).default;
+    const { createTaskMcpHttpRouter } = await import('../../src/taskmcp/index.js');
+    const home = mkdtempSync(path.join(os.tmpdir(), 'tva-http-'));
+    const router = createTaskMcpHttpRouter({ home });
+    const app = express();
+    app.use(router);
+    const port = await freePort();
+    const listener = app.listen(port, '127.0.0.1');
+    try {
+      h = await startHarness({ MCP_TRANSPORT: 'http', MCP_URL: `http://127.0.0.1:${port}/mcp`, MCP_POOL_SIZE: '3' });
+      await h.get('/api/v1/projects').expect(200);
+      expect(router.sessionCount()).toBe(3);
+      await h.close();
+      h = undefined;
+      expect(router.sessionCount()).toBe(0);
+    } finally {
+      await router.closeAll();
+      listener.close();
+    }
   });
 });
