@@ -25,6 +25,11 @@ export interface TaskMcpServerOptions {
   home?: string;
   /** created_by/updated_by when the transport has no session id (stdio, in-memory). Default: a random UUID. */
   sessionId?: string;
+  /**
+   * Offer only the 22 tools of task-mcp, without our extension tools (default: TASK_MCP_STRICT=true).
+   * Clients then see exactly what the Python server offers; the REST service falls back accordingly.
+   */
+  strict?: boolean;
 }
 
 const integer = () => z.number().int().meta({ minimum: undefined, maximum: undefined });
@@ -85,7 +90,8 @@ export function createTaskMcpServer(options: TaskMcpServerOptions = {}): McpServ
   const server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION });
   const tools = new Map<string, ToolDef>();
 
-  for (const tool of allTools()) {
+  const strict = options.strict ?? process.env.TASK_MCP_STRICT === 'true';
+  for (const tool of allTools({ strict })) {
     tools.set(tool.name, tool);
     const shape: Record<string, z.ZodType> = {};
     for (const p of tool.params) shape[p.name] = zodFor(p);

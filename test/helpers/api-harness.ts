@@ -29,12 +29,12 @@ export interface Harness {
 }
 
 export async function startHarness(env: Record<string, string> = {}, log?: Logger): Promise<Harness> {
-  // TASK_MCP_* settings (e.g. the test-only delay hook) reach the embedded children through the
-  // environment they are spawned with.
-  const childSettings = Object.keys(env).filter((k) => k.startsWith('TASK_MCP_TEST_'));
+  // TASK_MCP_* settings (the store, strict mode, the test-only delay hook) reach MCP children through
+  // the environment they are spawned with.
+  const childSettings = Object.keys(env).filter((k) => k.startsWith('TASK_MCP_'));
   for (const key of childSettings) process.env[key] = env[key];
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tva-test-'));
-  const home = path.join(tmp, 'store');
+  const home = env.TASK_MCP_HOME ?? path.join(tmp, 'store');
   const config = loadConfig({
     TASK_MCP_HOME: home,
     MCP_POOL_SIZE: '2',

@@ -15,12 +15,13 @@ export const CONTRACT_TOOL_ORDER = [
 
 export const EXTENSION_TOOL_NAMES = extensionTools.map((t) => t.name);
 
-export function allTools(): ToolDef[] {
+/** The tools to register: the contract's 22, plus the extensions unless `strict` (a strict port, §7). */
+export function allTools(options: { strict?: boolean } = {}): ToolDef[] {
   const byName = new Map([...taskTools, ...projectTools, ...entityTools, ...auditTools].map((t) => [t.name, t]));
   const ordered = CONTRACT_TOOL_ORDER.map((n) => {
     const t = byName.get(n);
     if (!t) throw new Error(`tool ${n} is not implemented`);
     return t;
   });
-  return [...ordered, ...extensionTools];
+  return options.strict ? ordered : [...ordered, ...extensionTools];
 }
