@@ -80,19 +80,20 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     },
     log,
   );
+  const cache = new ReadCache(new MemoryCacheStore(config.CACHE_MAX_ENTRIES), {
+    ttlMs: config.CACHE_TTL_MS,
+    onLookup: (result) => metrics.cacheRequests.inc({ result }),
+  });
+  const backend = new ToolBackend(gateway, cache);
   const resolver = new WorkspaceResolver(
-    { listProjects: () => gateway.call('list_projects', {}) },
+    // Always fresh: the resolver keeps its own copy of the registry.
+    { listProjects: () => backend.read('list_projects', {}, { fresh: true }) },
     {
       defaultProjectId: config.DEFAULT_PROJECT_ID,
       defaultWorkspacePath: config.DEFAULT_WORKSPACE_PATH,
       allowedRoots: config.ALLOWED_WORKSPACE_ROOTS,
     },
   );
-  const cache = new ReadCache(new MemoryCacheStore(config.CACHE_MAX_ENTRIES), {
-    ttlMs: config.CACHE_TTL_MS,
-    onLookup: (result) => metrics.cacheRequests.inc({ result }),
-  });
-  const backend = new ToolBackend(gateway, cache);
   const service = new TaskService(backend, resolver);
   const writes = new WriteService(backend, service);
   const idempotency = new IdempotencyGuard(new MemoryIdempotencyStore(config.IDEMPOTENCY_MAX_KEYS), {

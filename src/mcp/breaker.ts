@@ -66,7 +66,7 @@ export class McpBreaker {
     } catch (err) {
       if ((err as { code?: string }).code === 'EOPENBREAKER') {
         const retryAfter = Math.max(1, Math.ceil((this.openedAt + this.options.resetTimeoutMs - Date.now()) / 1000));
-        throw new McpUnavailableError(`The MCP backend is failing; circuit open for ${this.target}`, false, retryAfter);
+        throw new McpUnavailableError(`The MCP backend is failing; circuit open for ${this.target}`, { retryAfter });
       }
       throw err;
     }

@@ -2,6 +2,7 @@
  * Calls task-mcp tools through the session pool: one place for per-call timeouts, recycling sessions
  * that failed, retrying a read once on a fresh session, tool-name prefixes and tool discovery.
  */
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { McpBreaker } from './breaker.js';
@@ -55,9 +56,9 @@ export class McpGateway {
           return await this.attempt(tool, name, args, options);
         } catch (err) {
           // A read that lost its session (child died, HTTP session gone) is retried once on a fresh
-          // one; a write is never replayed blindly, since it may have been applied.
-          if (!(err instanceof McpUnavailableError && err.retriable && !options.write)) throw err;
-          this.log.info({ tool }, 'retrying read on a fresh MCP session');
+          // one; a write only when the server provably never ran it, since it may have been applied.
+          if (!(err instanceof McpUnavailableError && err.retriable && (!options.write || err.notDelivered))) throw err;
+          this.log.info({ tool }, 'retrying on a fresh MCP session');
           return await this.attempt(tool, name, args, options);
         }
       });
@@ -85,6 +86,8 @@ export class McpGateway {
       if (err instanceof ToolCallError) throw err;
       const failure = this.classify(tool, err);
       healthy = !(failure instanceof McpTimeoutError || failure instanceof McpUnavailableError);
+      // A server that forgot this session forgot the others too: replace them before the retry.
+      if (failure instanceof McpUnavailableError && failure.notDelivered) this.pool.discardIdle('the server no longer knows the session');
       throw failure;
     } finally {
       // A session that timed out may still be busy with the call: never hand it to someone else.
@@ -96,7 +99,7 @@ export class McpGateway {
   private classify(tool: string, err: unknown): Error {
     if (err instanceof McpError) {
       if (err.code === ErrorCode.RequestTimeout) return new McpTimeoutError(`The MCP tool ${tool} did not answer in time`);
-      if (err.code === ErrorCode.ConnectionClosed) return new McpUnavailableError(`The MCP session closed during ${tool}`, true);
+      if (err.code === ErrorCode.ConnectionClosed) return new McpUnavailableError(`The MCP session closed during ${tool}`, { retriable: true });
       // A JSON-RPC error answer: the session is fine, the server refused the call.
       if (err.code === ErrorCode.MethodNotFound) return new ToolCallError('unknown_tool', tool, err.message);
       if (err.code === ErrorCode.InvalidParams) {
@@ -105,8 +108,10 @@ export class McpGateway {
       return new ToolCallError('tool', tool, err.message);
     }
     const message = err instanceof Error ? err.message : String(err);
-    // HTTP errors, a stale session (404 "Session not found"), a refused connection: use a new session.
-    return new McpUnavailableError(`MCP transport failure during ${tool}: ${message}`, true);
+    // A server that restarted answers 404 for the old session id before running anything (SDK #1708).
+    const notDelivered = err instanceof StreamableHTTPError && err.code === 404;
+    // HTTP errors, a stale session, a refused connection: use a new session.
+    return new McpUnavailableError(`MCP transport failure during ${tool}: ${message}`, { retriable: true, notDelivered });
   }
 
   private tools(): Promise<Map<string, string>> {

@@ -143,6 +143,11 @@ export class SessionPool {
     this.fill();
   }
 
+  /** Drops every idle session, e.g. when the server says it no longer knows our sessions (it restarted). */
+  discardIdle(reason: string): void {
+    for (const session of [...this.idle]) this.discard(session, reason);
+  }
+
   /**
    * Pings sessions that sat idle for a whole interval and recycles the ones that do not answer, so a
    * session that died quietly (server restarted, connection dropped) is replaced before a request

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from '../helpers/api-harness.js';
+import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
 import { freePort } from '../helpers/ports.js';
 import { waitFor } from '../helpers/processes.js';
 
@@ -52,12 +52,21 @@ describe('Streamable HTTP backend', () => {
 
     await stop(server);
     server = await startMcpServer(port, home);
-    // Old session ids are unknown to the new server (404): the pool opens new sessions, reads retry once.
+    // Old session ids are unknown to the new server, which answers 404 before running anything, so even
+    // a write may be sent again on a fresh session.
+    const created = await h.request
+      .post(`/api/v1/tasks?workspace_path=${encodeURIComponent(`${h.tmp}/ws/http`)}`)
+      .set('X-API-Key', API_KEY)
+      .send({ title: 'after restart' });
+    expect(created.status).toBe(201);
+    // The other session is stale too: reads retry once on a new one.
     for (let i = 0; i < 5; i++) {
       const res = await h.get('/api/v1/projects');
       expect(res.status).toBe(200);
       expect(res.body.total).toBe(1);
     }
+    const tasks = (await h.call('list_tasks', { workspace_path: `${h.tmp}/ws/http` })) as { total_count: number };
+    expect(tasks.total_count).toBe(2);
   });
 
   it('an idle period longer than the ping interval, then a request: it succeeds first time', async () => {
