@@ -35,9 +35,32 @@ function retrySync<T>(fn: () => T): T {
   }
 }
 
+/** Bound on memoized results per connection (cleared wholesale when exceeded). */
+const MEMO_MAX = 256;
+
 export class Connection {
   private readonly stmts = new Map<string, Database.Statement>();
+  private readonly memos = new Map<string, { version: string; value: unknown }>();
   constructor(readonly db: Db) {}
+
+  /**
+   * Memoizes a whole-table aggregate (counts, the reverse dependency index) until the database changes.
+   * The version is `PRAGMA data_version` (changes when any other connection, in any process, commits)
+   * plus `total_changes()` (rows this connection changed), so a result is reused only while no write
+   * has been committed anywhere. Call it inside read() so the version and the data are one snapshot.
+   * Added for the benchmarks (issue 7): these aggregates were full scans on every list request.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    const dv = this.stmt('PRAGMA data_version').pluck().get() as number;
+    const tc = this.stmt('SELECT total_changes()').pluck().get() as number;
+    const version = `${dv}:${tc}`;
+    const hit = this.memos.get(key);
+    if (hit && hit.version === version) return hit.value as T;
+    const value = compute();
+    if (this.memos.size >= MEMO_MAX) this.memos.clear();
+    this.memos.set(key, { version, value });
+    return value;
+  }
 
   stmt(sql: string): Database.Statement {
     let s = this.stmts.get(sql);

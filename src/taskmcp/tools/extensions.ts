@@ -59,16 +59,26 @@ const getTaskDependents: ToolDef = {
     const dependents: Record<string, number[]> = {};
     for (const id of a.task_ids as number[]) dependents[String(id)] = [];
     if (!ids.length) return { dependents };
-    const rows = await db.read(() =>
-      db.all<{ id: number; dep: number }>(
-        `SELECT DISTINCT t.id AS id, j.value AS dep FROM tasks t,
-              json_each(CASE WHEN json_valid(t.depends_on) THEN CASE WHEN json_type(t.depends_on) = 'array' THEN t.depends_on ELSE '[]' END ELSE '[]' END) j
-         WHERE t.deleted_at IS NULL AND t.depends_on IS NOT NULL
-           AND j.type = 'integer' AND j.value IN (SELECT value FROM json_each(?))
-         ORDER BY t.id ASC`,
-        JSON.stringify(ids)),
+    // The reverse dependency index of the whole project (dep id -> ascending ids of the active tasks that
+    // depend on it) is one full json_each scan; memoized until the project database changes.
+    const index = await db.read(() =>
+      db.memo('task_dependents_index', () => {
+        const byDep = new Map<number, number[]>();
+        const rows = db.all<{ id: number; dep: number }>(
+          `SELECT DISTINCT t.id AS id, j.value AS dep FROM tasks t,
+                json_each(CASE WHEN json_valid(t.depends_on) THEN CASE WHEN json_type(t.depends_on) = 'array' THEN t.depends_on ELSE '[]' END ELSE '[]' END) j
+           WHERE t.deleted_at IS NULL AND t.depends_on IS NOT NULL AND j.type = 'integer'
+           ORDER BY t.id ASC`,
+        );
+        for (const r of rows) {
+          const list = byDep.get(r.dep);
+          if (list) list.push(r.id);
+          else byDep.set(r.dep, [r.id]);
+        }
+        return byDep;
+      }),
     );
-    for (const r of rows) dependents[String(r.dep)]?.push(r.id);
+    for (const id of ids) dependents[String(id)] = [...(index.get(id) ?? [])];
     return { dependents };
   },
 };

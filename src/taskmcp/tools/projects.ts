@@ -28,12 +28,17 @@ const getProjectInfo: ToolDef = {
     const project = ctx.store.master().get('SELECT id, workspace_path, friendly_name, created_at, last_accessed FROM projects WHERE id = ?', id);
     if (!project) throw new Error(`Project not found: ${a.workspace_path}`);
     return db.read(() => {
-      const total = db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tasks WHERE deleted_at IS NULL')!.n;
-      const byStatus: Record<string, number> = {};
-      for (const r of db.all<{ k: string | null; n: number }>('SELECT status AS k, COUNT(*) AS n FROM tasks WHERE deleted_at IS NULL GROUP BY status ORDER BY status')) byStatus[String(r.k)] = r.n;
-      const byPriority: Record<string, number> = {};
-      for (const r of db.all<{ k: string | null; n: number }>('SELECT priority AS k, COUNT(*) AS n FROM tasks WHERE deleted_at IS NULL GROUP BY priority ORDER BY priority')) byPriority[String(r.k)] = r.n;
-      return { ...project, total_tasks: total, by_status: byStatus, by_priority: byPriority, blocked_count: byStatus.blocked ?? 0 };
+      // Full scans on large projects: memoized until the project database changes (Connection.memo).
+      const counts = db.memo('project_info_counts', () => {
+        const total = db.get<{ n: number }>('SELECT COUNT(*) AS n FROM tasks WHERE deleted_at IS NULL')!.n;
+        const byStatus: Record<string, number> = {};
+        for (const r of db.all<{ k: string | null; n: number }>('SELECT status AS k, COUNT(*) AS n FROM tasks WHERE deleted_at IS NULL GROUP BY status ORDER BY status')) byStatus[String(r.k)] = r.n;
+        const byPriority: Record<string, number> = {};
+        for (const r of db.all<{ k: string | null; n: number }>('SELECT priority AS k, COUNT(*) AS n FROM tasks WHERE deleted_at IS NULL GROUP BY priority ORDER BY priority')) byPriority[String(r.k)] = r.n;
+        return { total, byStatus, byPriority };
+      });
+      const byStatus = { ...counts.byStatus };
+      return { ...project, total_tasks: counts.total, by_status: byStatus, by_priority: { ...counts.byPriority }, blocked_count: byStatus.blocked ?? 0 };
     });
   },
 };

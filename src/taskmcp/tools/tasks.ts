@@ -44,7 +44,9 @@ export function activeTask(db: Connection, id: number): Row | undefined {
 function taskListQuery(where: string[], params: unknown[], mode: string, limit: number, offset: number, db: Connection) {
   const cond = where.join(' AND ');
   return db.read(() => {
-    const total = (db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM tasks WHERE ${cond}`, ...params))!.n;
+    // The total is a scan of every matching row (large projects): memoized until the database changes.
+    const countSql = `SELECT COUNT(*) AS n FROM tasks WHERE ${cond}`;
+    const total = db.memo(`count:${countSql}:${JSON.stringify(params)}`, () => db.get<{ n: number }>(countSql, ...params)!.n);
     const sel = mode === 'summary' ? SUMMARY_SELECT : 'SELECT * FROM tasks';
     const items = db.all(`${sel} WHERE ${cond} ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`, ...params, limit, offset);
     return envelope(total, limit, offset, items);
