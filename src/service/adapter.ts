@@ -21,9 +21,26 @@ type Row = Record<string, unknown>;
 const NAIVE_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 const LEGACY_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 
+/**
+ * Converted timestamps, bounded (cleared when full). Building a Date from local wall-clock parts is the
+ * costliest step of mapping a list (a time-zone lookup per field; the top self-time entry in the
+ * benchmark profile, issue 7), and the same rows are mapped again on every cached read.
+ */
+const isoMemo = new Map<string, string | null>();
+const ISO_MEMO_MAX = 20_000;
+
 /** A task-mcp timestamp as UTC ISO 8601, or null when absent or unreadable. */
 export function toIsoTimestamp(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
+  const known = isoMemo.get(value);
+  if (known !== undefined) return known;
+  const iso = convertTimestamp(value);
+  if (isoMemo.size >= ISO_MEMO_MAX) isoMemo.clear();
+  isoMemo.set(value, iso);
+  return iso;
+}
+
+function convertTimestamp(value: string): string | null {
   let date: Date;
   const local = NAIVE_LOCAL.exec(value);
   const legacy = local ? null : LEGACY_UTC.exec(value);
