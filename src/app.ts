@@ -18,6 +18,7 @@ import { type OperationHandlers, dispatch } from './http/typed-routes.js';
 import type { TransportKind } from './mcp/transports.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { requestLog } from './observability/request-log.js';
+import { docsHandlers } from './docs/docs-routes.js';
 import { entityHandlers } from './routes/entities.js';
 import { healthHandlers } from './routes/health.js';
 import { projectHandlers } from './routes/projects.js';
@@ -81,6 +82,7 @@ export function createApp(options: AppOptions): Express {
     ...projectHandlers(ctx),
     ...taskHandlers(ctx),
     ...entityHandlers(ctx),
+    ...docsHandlers(),
   };
   app.use(dispatch(handlers));
 
