@@ -3,8 +3,9 @@
  * responses (body against the documented schema, documented headers present and well-formed, content
  * type documented), and a request builder that fills in a valid request for any operation.
  */
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+// ajv and ajv-formats come with express-openapi-validator (the same validator the service uses).
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formatsModule from 'ajv-formats';
 import type supertest from 'supertest';
 import { expect } from 'vitest';
 import { API_KEY } from '../helpers/api-harness.js';
@@ -45,6 +46,8 @@ export function requestBodySchema(op: SpecOperation): any | undefined {
 
 // One Ajv for the whole spec: component refs resolve inside the document registered as "spec".
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+// A CommonJS module: its default export is module.exports under NodeNext.
+const addFormats = ((formatsModule as unknown as { default?: typeof formatsModule }).default ?? formatsModule) as unknown as (a: Ajv2020) => void;
 addFormats(ajv);
 const rewrite = (node: any): any => {
   if (Array.isArray(node)) return node.map(rewrite);
@@ -103,7 +106,7 @@ export function expectConforms(op: SpecOperation, status: number, res: supertest
 export interface RequestOptions {
   path?: Record<string, string | number>;
   /** Query string parts; `undefined` values drop a default. */
-  query?: Record<string, string | number | undefined>;
+  query?: Record<string, string | number | boolean | Array<string | number> | undefined>;
   headers?: Record<string, string>;
   body?: unknown;
   /** Raw body with its content type (e.g. text/plain). */
@@ -129,13 +132,13 @@ export const VALID_BODY: Record<string, unknown> = {
 /** Builds and sends a request for `op`: valid by default (project scope, required params, a body), with overrides. */
 export function send(request: ReturnType<typeof supertest>, op: SpecOperation, defaults: Defaults, options: RequestOptions = {}): supertest.Test {
   const pathValues = { asset: 'docs-init.js', ...defaults.path, ...options.path };
-  const query: Record<string, string | number | undefined> = {};
+  const query: NonNullable<RequestOptions['query']> = {};
   if (hasParam(op, 'project_id', 'query')) query.project_id = defaults.projectId;
   if (hasParam(op, 'q', 'query')) query.q = 'api';
   Object.assign(query, options.query);
   const qs = Object.entries(query)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+    .flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => `${encodeURIComponent(k)}=${encodeURIComponent(String(one))}`))
     .join('&');
   const url = concretePath(op.path, pathValues) + (qs ? `?${qs}` : '');
   let req = (request as any)[op.method](url) as supertest.Test;
