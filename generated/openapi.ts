@@ -848,6 +848,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "precondition_failed",
+                 *       "message": "Task 12 has changed since the ETag given in If-Match",
+                 *       "status_code": 412,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -857,6 +865,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "unsupported_media_type",
+                 *       "message": "unsupported media type text/plain",
+                 *       "status_code": 415,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -866,6 +882,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "idempotency_key_reused",
+                 *       "message": "This Idempotency-Key was used with a different request",
+                 *       "status_code": 422,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -915,6 +939,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "forbidden",
+                 *       "message": "workspace_path /srv/other is neither a registered project nor under an allowed root",
+                 *       "status_code": 403,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -941,6 +973,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "unprocessable",
+                 *       "message": "Task 12 is its own ancestor: the tree cannot be built",
+                 *       "status_code": 422,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -951,6 +991,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "service_unavailable",
+                 *       "message": "No MCP session became available in time",
+                 *       "status_code": 503,
+                 *       "retry_after": 1,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -967,6 +1016,15 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "rate_limited",
+                 *       "message": "Too many requests: at most 100 per 1 minute(s)",
+                 *       "status_code": 429,
+                 *       "retry_after": 42,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -976,6 +1034,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "payload_too_large",
+                 *       "message": "The request body is too large",
+                 *       "status_code": 413,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -985,6 +1051,14 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "error": "request_timeout",
+                 *       "message": "The request did not complete within 15000 ms",
+                 *       "status_code": 504,
+                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
+                 *     }
+                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1072,6 +1146,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "unhealthy",
+                     *       "version": "0.1.0",
+                     *       "mcp_connected": false,
+                     *       "transport": "embedded",
+                     *       "pool": {
+                     *         "size": 2,
+                     *         "live": 0,
+                     *         "idle": 0,
+                     *         "busy": 0,
+                     *         "waiting": 0
+                     *       },
+                     *       "circuit_breaker": {
+                     *         "target": "embedded",
+                     *         "state": "closed"
+                     *       },
+                     *       "projects_loaded": 3,
+                     *       "timestamp": "2026-11-24T16:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Health"];
                 };
             };
@@ -1092,6 +1187,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
@@ -1102,6 +1202,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "not_ready",
+                     *       "reason": "the circuit breaker is open"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
@@ -1122,6 +1228,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example # HELP http_requests_total HTTP requests by method, route template and status.
+                     *     # TYPE http_requests_total counter
+                     *     http_requests_total{method="GET",route="/api/v1/tasks",status="200"} 42
+                     */
                     "text/plain": string;
                 };
             };
@@ -1260,6 +1371,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "projects": [
+                     *         {
+                     *           "id": "c1b48130",
+                     *           "workspace_path": "/home/alice/projects/blog",
+                     *           "friendly_name": null,
+                     *           "created_at": "2026-11-24T17:23:28.260Z",
+                     *           "last_accessed": "2026-11-24T17:23:28.260Z"
+                     *         },
+                     *         {
+                     *           "id": "3f05a4b1",
+                     *           "workspace_path": "/home/alice/projects/site",
+                     *           "friendly_name": "Alpha",
+                     *           "created_at": "2026-11-24T17:23:28.056Z",
+                     *           "last_accessed": "2026-11-24T17:23:28.260Z"
+                     *         }
+                     *       ],
+                     *       "total": 2
+                     *     }
+                     */
                     "application/json": {
                         projects: components["schemas"]["Project"][];
                         total: number;
@@ -1295,6 +1427,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f05a4b1",
+                     *       "workspace_path": "/home/alice/projects/site",
+                     *       "friendly_name": "Alpha",
+                     *       "created_at": "2026-11-24T17:23:28.056Z",
+                     *       "last_accessed": "2026-11-24T17:23:28.407Z",
+                     *       "stats": {
+                     *         "total_tasks": 6,
+                     *         "by_status": {
+                     *           "todo": 4,
+                     *           "in_progress": 0,
+                     *           "blocked": 1,
+                     *           "done": 1,
+                     *           "cancelled": 0,
+                     *           "to_be_deleted": 0
+                     *         },
+                     *         "by_priority": {
+                     *           "low": 1,
+                     *           "medium": 3,
+                     *           "high": 2
+                     *         },
+                     *         "blocked_count": 1
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProjectDetail"];
                 };
             };
@@ -1338,6 +1496,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f05a4b1",
+                     *       "workspace_path": "/home/alice/projects/site",
+                     *       "friendly_name": "Alpha",
+                     *       "created_at": "2026-11-24T17:23:28.056Z",
+                     *       "last_accessed": "2026-11-24T17:23:28.446Z",
+                     *       "stats": {
+                     *         "total_tasks": 6,
+                     *         "by_status": {
+                     *           "todo": 4,
+                     *           "in_progress": 0,
+                     *           "blocked": 1,
+                     *           "done": 1,
+                     *           "cancelled": 0,
+                     *           "to_be_deleted": 0
+                     *         },
+                     *         "by_priority": {
+                     *           "low": 1,
+                     *           "medium": 3,
+                     *           "high": 2
+                     *         },
+                     *         "blocked_count": 1
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["ProjectDetail"];
                 };
             };
@@ -1391,6 +1575,81 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tasks": [
+                     *         {
+                     *           "id": 6,
+                     *           "title": "Release 1.0",
+                     *           "description": null,
+                     *           "status": "done",
+                     *           "priority": "medium",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [],
+                     *           "tags": [],
+                     *           "blocker_reason": null,
+                     *           "file_references": [],
+                     *           "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *           "created_at": "2026-11-24T17:23:28.249Z",
+                     *           "updated_at": "2026-11-24T17:23:28.250Z",
+                     *           "completed_at": "2026-11-24T17:23:28.250Z",
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "is_blocker": false,
+                     *           "blocks_task_ids": []
+                     *         },
+                     *         {
+                     *           "id": 5,
+                     *           "title": "Migrate data",
+                     *           "description": null,
+                     *           "status": "blocked",
+                     *           "priority": "high",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [],
+                     *           "tags": [],
+                     *           "blocker_reason": "waiting for DB access",
+                     *           "file_references": [],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.243Z",
+                     *           "updated_at": "2026-11-24T17:23:28.246Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "is_blocker": false,
+                     *           "blocks_task_ids": []
+                     *         }
+                     *       ],
+                     *       "total": 6,
+                     *       "limit": 2,
+                     *       "offset": 0,
+                     *       "filters": {
+                     *         "project_id": "3f05a4b1"
+                     *       },
+                     *       "meta": {
+                     *         "status_counts": {
+                     *           "todo": 4,
+                     *           "in_progress": 0,
+                     *           "blocked": 1,
+                     *           "done": 1,
+                     *           "cancelled": 0,
+                     *           "to_be_deleted": 0
+                     *         },
+                     *         "priority_counts": {
+                     *           "low": 1,
+                     *           "medium": 3,
+                     *           "high": 2
+                     *         }
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaskList"];
                 };
             };
@@ -1456,6 +1715,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 8,
+                     *       "title": "Conformance task",
+                     *       "description": null,
+                     *       "status": "todo",
+                     *       "priority": "medium",
+                     *       "parent_task_id": null,
+                     *       "depends_on": [],
+                     *       "tags": [],
+                     *       "blocker_reason": null,
+                     *       "file_references": [],
+                     *       "created_by": "key_0b026dcaf52d",
+                     *       "created_at": "2026-11-24T17:23:28.535Z",
+                     *       "updated_at": "2026-11-24T17:23:28.535Z",
+                     *       "completed_at": null,
+                     *       "workspace_metadata": {
+                     *         "workspace_path": "/home/alice/projects/site",
+                     *         "git_root": null,
+                     *         "cwd_at_creation": "/work/main",
+                     *         "project_name": "Alpha"
+                     *       },
+                     *       "is_blocker": false,
+                     *       "blocks_task_ids": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["Task"];
                 };
             };
@@ -1500,6 +1785,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tasks": [
+                     *         {
+                     *           "id": 2,
+                     *           "title": "Implement API",
+                     *           "description": null,
+                     *           "status": "todo",
+                     *           "priority": "medium",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [
+                     *             1
+                     *           ],
+                     *           "tags": [
+                     *             "backend"
+                     *           ],
+                     *           "blocker_reason": null,
+                     *           "file_references": [
+                     *             "src/api.ts"
+                     *           ],
+                     *           "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *           "created_at": "2026-11-24T17:23:28.233Z",
+                     *           "updated_at": "2026-11-24T17:23:28.233Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "is_blocker": false,
+                     *           "blocks_task_ids": []
+                     *         },
+                     *         {
+                     *           "id": 1,
+                     *           "title": "Design API",
+                     *           "description": "Sketch the REST resources",
+                     *           "status": "todo",
+                     *           "priority": "high",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [],
+                     *           "tags": [
+                     *             "backend",
+                     *             "api"
+                     *           ],
+                     *           "blocker_reason": null,
+                     *           "file_references": [],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.226Z",
+                     *           "updated_at": "2026-11-24T17:23:28.226Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "is_blocker": true,
+                     *           "blocks_task_ids": [
+                     *             2
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "total": 2,
+                     *       "limit": 20,
+                     *       "offset": 0,
+                     *       "query": "api"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaskSearchResult"];
                 };
             };
@@ -1536,6 +1890,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tasks": [
+                     *         {
+                     *           "id": 1,
+                     *           "title": "Design API",
+                     *           "description": "Sketch the REST resources",
+                     *           "status": "todo",
+                     *           "priority": "high",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [],
+                     *           "tags": [
+                     *             "backend",
+                     *             "api"
+                     *           ],
+                     *           "blocker_reason": null,
+                     *           "file_references": [],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.226Z",
+                     *           "updated_at": "2026-11-24T17:23:28.226Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "is_blocker": true,
+                     *           "blocks_task_ids": [
+                     *             2
+                     *           ]
+                     *         },
+                     *         {
+                     *           "id": 4,
+                     *           "title": "Endpoint tests",
+                     *           "description": null,
+                     *           "status": "todo",
+                     *           "priority": "medium",
+                     *           "parent_task_id": 2,
+                     *           "depends_on": [],
+                     *           "tags": [
+                     *             "backend",
+                     *             "testing"
+                     *           ],
+                     *           "blocker_reason": null,
+                     *           "file_references": [],
+                     *           "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *           "created_at": "2026-11-24T17:23:28.240Z",
+                     *           "updated_at": "2026-11-24T17:23:28.240Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "is_blocker": false,
+                     *           "blocks_task_ids": []
+                     *         }
+                     *       ],
+                     *       "total": 4
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaskCollection"];
                 };
             };
@@ -1572,6 +1989,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tasks": [
+                     *         {
+                     *           "id": 5,
+                     *           "title": "Migrate data",
+                     *           "description": null,
+                     *           "status": "blocked",
+                     *           "priority": "high",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [],
+                     *           "tags": [],
+                     *           "blocker_reason": "waiting for DB access",
+                     *           "file_references": [],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.243Z",
+                     *           "updated_at": "2026-11-24T17:23:28.246Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "is_blocker": false,
+                     *           "blocks_task_ids": []
+                     *         }
+                     *       ],
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaskCollection"];
                 };
             };
@@ -1618,6 +2066,59 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "title": "Implement API",
+                     *       "description": null,
+                     *       "status": "todo",
+                     *       "priority": "medium",
+                     *       "parent_task_id": null,
+                     *       "depends_on": [
+                     *         1
+                     *       ],
+                     *       "tags": [
+                     *         "backend"
+                     *       ],
+                     *       "blocker_reason": null,
+                     *       "file_references": [
+                     *         "src/api.ts"
+                     *       ],
+                     *       "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *       "created_at": "2026-11-24T17:23:28.233Z",
+                     *       "updated_at": "2026-11-24T17:23:28.233Z",
+                     *       "completed_at": null,
+                     *       "workspace_metadata": {
+                     *         "workspace_path": "/home/alice/projects/site",
+                     *         "git_root": null,
+                     *         "cwd_at_creation": "/work/main",
+                     *         "project_name": "Alpha"
+                     *       },
+                     *       "is_blocker": false,
+                     *       "blocks_task_ids": [],
+                     *       "entities": [
+                     *         {
+                     *           "id": 1,
+                     *           "entity_type": "file",
+                     *           "name": "API module",
+                     *           "identifier": "src/api.ts",
+                     *           "description": null,
+                     *           "metadata": {
+                     *             "language": "ts"
+                     *           },
+                     *           "tags": [
+                     *             "backend"
+                     *           ],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_by": null,
+                     *           "link_created_at": "2026-11-24T17:23:28.259Z",
+                     *           "link_created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaskWithEntities"];
                 };
             };
@@ -1711,6 +2212,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 9,
+                     *       "title": "Conformance scratch task",
+                     *       "description": null,
+                     *       "status": "in_progress",
+                     *       "priority": "medium",
+                     *       "parent_task_id": null,
+                     *       "depends_on": [],
+                     *       "tags": [],
+                     *       "blocker_reason": null,
+                     *       "file_references": [],
+                     *       "created_by": "key_0b026dcaf52d",
+                     *       "created_at": "2026-11-24T17:23:28.734Z",
+                     *       "updated_at": "2026-11-24T17:23:28.751Z",
+                     *       "completed_at": null,
+                     *       "workspace_metadata": {
+                     *         "workspace_path": "/home/alice/projects/site",
+                     *         "git_root": null,
+                     *         "cwd_at_creation": "/work/main",
+                     *         "project_name": "Alpha"
+                     *       },
+                     *       "is_blocker": false,
+                     *       "blocks_task_ids": []
+                     *     }
+                     */
                     "application/json": components["schemas"]["Task"];
                 };
             };
@@ -1752,6 +2279,64 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 2,
+                     *       "title": "Implement API",
+                     *       "description": null,
+                     *       "status": "todo",
+                     *       "priority": "medium",
+                     *       "parent_task_id": null,
+                     *       "depends_on": [
+                     *         1
+                     *       ],
+                     *       "tags": [
+                     *         "backend"
+                     *       ],
+                     *       "blocker_reason": null,
+                     *       "file_references": [
+                     *         "src/api.ts"
+                     *       ],
+                     *       "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *       "created_at": "2026-11-24T17:23:28.233Z",
+                     *       "updated_at": "2026-11-24T17:23:28.233Z",
+                     *       "completed_at": null,
+                     *       "workspace_metadata": {
+                     *         "workspace_path": "/home/alice/projects/site",
+                     *         "git_root": null,
+                     *         "cwd_at_creation": "/work/main",
+                     *         "project_name": "Alpha"
+                     *       },
+                     *       "subtasks": [
+                     *         {
+                     *           "id": 4,
+                     *           "title": "Endpoint tests",
+                     *           "description": null,
+                     *           "status": "todo",
+                     *           "priority": "medium",
+                     *           "parent_task_id": 2,
+                     *           "depends_on": [],
+                     *           "tags": [
+                     *             "backend",
+                     *             "testing"
+                     *           ],
+                     *           "blocker_reason": null,
+                     *           "file_references": [],
+                     *           "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *           "created_at": "2026-11-24T17:23:28.240Z",
+                     *           "updated_at": "2026-11-24T17:23:28.240Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "subtasks": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TaskTreeNode"];
                 };
             };
@@ -1790,6 +2375,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "entities": [
+                     *         {
+                     *           "id": 1,
+                     *           "entity_type": "file",
+                     *           "name": "API module",
+                     *           "identifier": "src/api.ts",
+                     *           "description": null,
+                     *           "metadata": {
+                     *             "language": "ts"
+                     *           },
+                     *           "tags": [
+                     *             "backend"
+                     *           ],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_by": null,
+                     *           "link_created_at": "2026-11-24T17:23:28.259Z",
+                     *           "link_created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393"
+                     *         }
+                     *       ],
+                     *       "total": 1
+                     *     }
+                     */
                     "application/json": {
                         entities: components["schemas"]["LinkedEntity"][];
                         total: number;
@@ -1831,6 +2442,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "task_id": 1,
+                     *       "entity_id": 1,
+                     *       "created": false,
+                     *       "link_created_at": "2026-11-24T17:23:28.258Z",
+                     *       "link_created_by": "71b03271-a509-4830-b3a8-6f9723f728d8"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Link"];
                 };
             };
@@ -1840,6 +2460,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "task_id": 11,
+                     *       "entity_id": 1,
+                     *       "created": true,
+                     *       "link_created_at": "2026-11-24T17:23:28.922Z",
+                     *       "link_created_by": "key_0b026dcaf52d"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Link"];
                 };
             };
@@ -1875,6 +2504,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tags": [
+                     *         {
+                     *           "tag": "backend",
+                     *           "count": 3
+                     *         },
+                     *         {
+                     *           "tag": "api",
+                     *           "count": 1
+                     *         }
+                     *       ],
+                     *       "total": 4
+                     *     }
+                     */
                     "application/json": {
                         tags: {
                             tag: string;
@@ -1924,6 +2568,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "entities": [
+                     *         {
+                     *           "id": 2,
+                     *           "entity_type": "other",
+                     *           "name": "Spec document",
+                     *           "identifier": "SPEC-1",
+                     *           "description": null,
+                     *           "metadata": null,
+                     *           "tags": [],
+                     *           "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *           "created_at": "2026-11-24T17:23:28.257Z",
+                     *           "updated_at": "2026-11-24T17:23:28.257Z",
+                     *           "updated_by": null
+                     *         },
+                     *         {
+                     *           "id": 1,
+                     *           "entity_type": "file",
+                     *           "name": "API module",
+                     *           "identifier": "src/api.ts",
+                     *           "description": null,
+                     *           "metadata": {
+                     *             "language": "ts"
+                     *           },
+                     *           "tags": [
+                     *             "backend"
+                     *           ],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_by": null
+                     *         }
+                     *       ],
+                     *       "total": 2,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["EntityList"];
                 };
             };
@@ -1985,6 +2668,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 3,
+                     *       "entity_type": "other",
+                     *       "name": "Conformance entity",
+                     *       "identifier": null,
+                     *       "description": null,
+                     *       "metadata": null,
+                     *       "tags": [],
+                     *       "created_by": "key_0b026dcaf52d",
+                     *       "created_at": "2026-11-24T17:23:29.003Z",
+                     *       "updated_at": "2026-11-24T17:23:29.003Z",
+                     *       "updated_by": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Entity"];
                 };
             };
@@ -2030,6 +2728,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "entities": [
+                     *         {
+                     *           "id": 1,
+                     *           "entity_type": "file",
+                     *           "name": "API module",
+                     *           "identifier": "src/api.ts",
+                     *           "description": null,
+                     *           "metadata": {
+                     *             "language": "ts"
+                     *           },
+                     *           "tags": [
+                     *             "backend"
+                     *           ],
+                     *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *           "created_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_at": "2026-11-24T17:23:28.256Z",
+                     *           "updated_by": null
+                     *         }
+                     *       ],
+                     *       "total": 1,
+                     *       "limit": 20,
+                     *       "offset": 0
+                     *     }
+                     */
                     "application/json": components["schemas"]["EntityList"];
                 };
             };
@@ -2065,6 +2789,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "total": 3,
+                     *       "by_type": {
+                     *         "file": 1,
+                     *         "other": 2
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         total: number;
                         by_type: {
@@ -2112,6 +2845,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 1,
+                     *       "entity_type": "file",
+                     *       "name": "API module",
+                     *       "identifier": "src/api.ts",
+                     *       "description": null,
+                     *       "metadata": {
+                     *         "language": "ts"
+                     *       },
+                     *       "tags": [
+                     *         "backend"
+                     *       ],
+                     *       "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
+                     *       "created_at": "2026-11-24T17:23:28.256Z",
+                     *       "updated_at": "2026-11-24T17:23:28.256Z",
+                     *       "updated_by": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Entity"];
                 };
             };
@@ -2207,6 +2959,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": 4,
+                     *       "entity_type": "other",
+                     *       "name": "Conformance entity (renamed)",
+                     *       "identifier": null,
+                     *       "description": null,
+                     *       "metadata": null,
+                     *       "tags": [],
+                     *       "created_by": "key_0b026dcaf52d",
+                     *       "created_at": "2026-11-24T17:23:29.135Z",
+                     *       "updated_at": "2026-11-24T17:23:29.148Z",
+                     *       "updated_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393"
+                     *     }
+                     */
                     "application/json": components["schemas"]["Entity"];
                 };
             };
@@ -2254,6 +3021,69 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "tasks": [
+                     *         {
+                     *           "id": 11,
+                     *           "title": "Conformance scratch task",
+                     *           "description": null,
+                     *           "status": "todo",
+                     *           "priority": "medium",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [],
+                     *           "tags": [],
+                     *           "blocker_reason": null,
+                     *           "file_references": [],
+                     *           "created_by": "key_0b026dcaf52d",
+                     *           "created_at": "2026-11-24T17:23:28.919Z",
+                     *           "updated_at": "2026-11-24T17:23:28.919Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "link_created_at": "2026-11-24T17:23:28.922Z",
+                     *           "link_created_by": "key_0b026dcaf52d"
+                     *         },
+                     *         {
+                     *           "id": 2,
+                     *           "title": "Implement API",
+                     *           "description": null,
+                     *           "status": "todo",
+                     *           "priority": "medium",
+                     *           "parent_task_id": null,
+                     *           "depends_on": [
+                     *             1
+                     *           ],
+                     *           "tags": [
+                     *             "backend"
+                     *           ],
+                     *           "blocker_reason": null,
+                     *           "file_references": [
+                     *             "src/api.ts"
+                     *           ],
+                     *           "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
+                     *           "created_at": "2026-11-24T17:23:28.233Z",
+                     *           "updated_at": "2026-11-24T17:23:28.233Z",
+                     *           "completed_at": null,
+                     *           "workspace_metadata": {
+                     *             "workspace_path": "/home/alice/projects/site",
+                     *             "git_root": null,
+                     *             "cwd_at_creation": "/work/main",
+                     *             "project_name": "Alpha"
+                     *           },
+                     *           "link_created_at": "2026-11-24T17:23:28.259Z",
+                     *           "link_created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393"
+                     *         }
+                     *       ],
+                     *       "total": 3,
+                     *       "limit": 50,
+                     *       "offset": 0
+                     *     }
+                     */
                     "application/json": {
                         tasks: components["schemas"]["LinkedTask"][];
                         total: number;
