@@ -4,7 +4,7 @@
  * compile), then run the sample against a live service.
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -90,6 +90,23 @@ out.deleted = true;
 console.log(JSON.stringify(out));
 `;
 
+/**
+ * The package README's TypeScript examples as one program: imports hoisted, the first block at top
+ * level (it creates `tv` and `project_id`), every later block in its own scope.
+ */
+function readmeProgram(): string {
+  const readme = readFileSync(path.join(PKG, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const imports: string[] = [];
+  const bodies = blocks.map((b) =>
+    b
+      .split('\n')
+      .filter((line) => (line.startsWith('import ') ? (imports.push(line), false) : true))
+      .join('\n'),
+  );
+  return [NODE_SHIM, ...imports, bodies[0], ...bodies.slice(1).map((b) => `{\n${b}\n}`), 'export {};'].join('\n');
+}
+
 /** Each line must fail to compile: wrong enum, missing required body field, unknown path, wrong param type. */
 const BAD = `import { createTaskViewerClient } from 'task-viewer-client';
 const tv = createTaskViewerClient({ baseUrl: 'http://localhost' });
@@ -148,9 +165,10 @@ describe('task-viewer-client package', () => {
     expect(install.status, install.out).toBe(0);
   }, 120_000);
 
-  it('type-checks a sample of the common calls, and refuses wrong ones', () => {
+  it('type-checks a sample of the common calls and the README examples, and refuses wrong ones', () => {
     writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG));
     writeFileSync(path.join(app, 'src', 'sample.ts'), SAMPLE);
+    writeFileSync(path.join(app, 'src', 'readme-examples.ts'), readmeProgram());
     const ok = run(process.execPath, [TSC, '-p', 'tsconfig.json'], app);
     expect(ok.status, ok.out).toBe(0);
 
