@@ -23,6 +23,18 @@ function isBusy(err: unknown): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const backoff = (attempt: number) => Math.min(250, 5 * 2 ** attempt) * (0.5 + Math.random());
 
+/** Retries SQLITE_BUSY with backoff, yielding to the event loop between attempts. */
+async function retryBusy<T>(fn: () => T): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isBusy(err) || attempt >= MAX_ATTEMPTS) throw err;
+      await sleep(backoff(attempt));
+    }
+  }
+}
+
 /** Synchronous retry for connection set-up (runs once per file; waits are short and rare). */
 function retrySync<T>(fn: () => T): T {
   for (let attempt = 0; ; attempt++) {
@@ -84,27 +96,13 @@ export class Connection {
   }
 
   /** A short write transaction (BEGIN IMMEDIATE: take the write lock up front, no upgrade deadlocks). */
-  async write<T>(fn: () => T): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return this.db.transaction(fn).immediate();
-      } catch (err) {
-        if (!isBusy(err) || attempt >= MAX_ATTEMPTS) throw err;
-        await sleep(backoff(attempt));
-      }
-    }
+  write<T>(fn: () => T): Promise<T> {
+    return retryBusy(() => this.db.transaction(fn).immediate());
   }
 
   /** A consistent multi-statement read (deferred transaction; WAL readers never block writers). */
-  async read<T>(fn: () => T): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return this.db.transaction(fn).deferred();
-      } catch (err) {
-        if (!isBusy(err) || attempt >= MAX_ATTEMPTS) throw err;
-        await sleep(backoff(attempt));
-      }
-    }
+  read<T>(fn: () => T): Promise<T> {
+    return retryBusy(() => this.db.transaction(fn).deferred());
   }
 }
 
