@@ -28,26 +28,3 @@ export function errorResult(message: string): CallToolResult {
   return { content: [text(message)], isError: true };
 }
 
-/** The §0.3 outputSchemas, as JSON Schema (what FastMCP lists). */
-export const OUTPUT_SCHEMAS: Record<Family, Record<string, unknown>> = {
-  A: { type: 'object', additionalProperties: true },
-  B: {
-    type: 'object',
-    properties: { result: { type: 'array', items: { type: 'object', additionalProperties: true } } },
-    required: ['result'],
-    'x-fastmcp-wrap-result': true,
-  },
-  C: {
-    type: 'object',
-    properties: {
-      result: {
-        anyOf: [
-          { type: 'object', additionalProperties: true },
-          { type: 'array', items: { type: 'object', additionalProperties: true } },
-        ],
-      },
-    },
-    required: ['result'],
-    'x-fastmcp-wrap-result': true,
-  },
-};

@@ -8,7 +8,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
-import { OUTPUT_SCHEMAS, encodeResult, errorResult } from './encoding.js';
+import { encodeResult, errorResult } from './encoding.js';
 import { PydanticError, RawToolError } from './errors.js';
 import { resolveTaskMcpHome } from './paths.js';
 import { storeFor } from './store.js';
@@ -56,7 +56,6 @@ const OUTPUT_ZOD = {
   B: () => z.object({ result: z.array(looseObject()) }).meta({ 'x-fastmcp-wrap-result': true, additionalProperties: undefined }),
   C: () => z.object({ result: z.union([looseObject(), z.array(looseObject())]) }).meta({ 'x-fastmcp-wrap-result': true, additionalProperties: undefined }),
 };
-void OUTPUT_SCHEMAS; // the literal §0.3 schemas, kept for tests/docs; the zod ones above list the same shapes
 
 /**
  * TEST-ONLY fault hook: TASK_MCP_TEST_DELAY_MS delays every tools/call (optionally only the tools named in
