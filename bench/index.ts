@@ -45,17 +45,21 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-export interface LoadRow {
-  scenario: string;
-  name: string;
-  /** Which baseline row this one is compared with (its name), if any. */
-  baseline?: string;
+/** What one load run measured. */
+export interface Measured {
   reqPerSec: number;
   p50: number;
   p99: number;
   requests: number;
   non2xx: number;
   errors: number;
+}
+
+export interface LoadRow extends Measured {
+  scenario: string;
+  name: string;
+  /** Which baseline row this one is compared with (its name), if any. */
+  baseline?: string;
   failed: boolean;
 }
 
@@ -107,14 +111,6 @@ interface LoadSpec {
   connections: number;
 }
 
-interface Measured {
-  reqPerSec: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
 
 function runAutocannon(spec: LoadSpec, durationSec: number, amount?: number): Promise<Measured> {
   return new Promise((resolve, reject) => {
