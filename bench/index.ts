@@ -17,7 +17,7 @@ import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import autocannon from 'autocannon';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
-import { createSessionFactory } from '../src/mcp/transports.js';
+import { createSessionFactory } from '../src/mcp/transports/index.js';
 import { createRuntime } from '../src/runtime.js';
 import { closeAllStores } from '../src/taskmcp/index.js';
 import { type Child, type MemoryPeak, sampleMemory, startBareProcess, startServiceProcess } from './procs.js';
@@ -235,7 +235,7 @@ async function poolVsSessionPerCall(
   }
 
   // The anti-pattern: open a session (spawn + handshake for stdio), call once, close.
-  const factory = createSessionFactory({ kind, taskMcpHome: home, connectTimeoutMs: 15_000 }, log);
+  const factory = createSessionFactory(kind, { taskMcpHome: home, connectTimeoutMs: 15_000 }, log);
   const perCallMs: number[] = [];
   let perCallErrors = 0;
   for (let i = 0; i < perCallCount; i++) {

@@ -29,7 +29,7 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const service = await startService(config, log);
 exitOnSignals(service, log);
 const seeded = await seedDemoProject((tool, args) => service.runtime.gateway.call(tool, args, { write: true }), workspace);
-await service.runtime.service.resolver.refresh();
+await service.runtime.services.resolver.refresh();
 
 const curl = (p: string) => `  curl -s -H 'X-API-Key: ${key}' '${service.url}${p}'`;
 process.stdout.write(

@@ -16,7 +16,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { corsPolicy, identifyApiKey, rateLimits, requestDeadline, securityHeaders } from './http/protection.js';
 import { requestId } from './http/request-id.js';
 import { type OperationHandlers, dispatch } from './http/typed-routes.js';
-import type { TransportKind } from './mcp/transports.js';
+import type { TransportKind } from './mcp/transports/index.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { requestLog } from './observability/request-log.js';
 import { entityHandlers } from './routes/entities.js';
@@ -27,7 +27,7 @@ import type { Runtime } from './runtime.js';
 import { OPENAPI_PATH, VERSION } from './version.js';
 
 export interface AppOptions {
-  runtime: Pick<Runtime, 'service' | 'writes' | 'idempotency' | 'pool' | 'breaker' | 'metrics'>;
+  runtime: Pick<Runtime, 'services' | 'idempotency' | 'pool' | 'breaker' | 'metrics'>;
   transport: TransportKind;
   verifier: ApiKeyVerifier;
   log: Logger;
@@ -76,6 +76,7 @@ export function createApp(options: AppOptions): Express {
   );
 
   const ctx = { ...runtime, transport: options.transport, version: VERSION };
+  const resolveWorkspace = (selector: { project_id?: string; workspace_path?: string }) => runtime.services.resolver.resolve(selector);
   // Typed as the full map: an operation in openapi.yaml without a handler fails to compile.
   const handlers: OperationHandlers = {
     ...healthHandlers(ctx),
@@ -84,7 +85,7 @@ export function createApp(options: AppOptions): Express {
     ...entityHandlers(ctx),
     ...docsHandlers(),
   };
-  app.use(dispatch(handlers));
+  app.use(dispatch(handlers, { resolveWorkspace }));
 
   app.use(notFoundHandler());
   app.use(errorHandler(log));

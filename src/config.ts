@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { TRANSPORTS, TRANSPORT_KINDS } from './mcp/transports/index.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -19,7 +20,7 @@ const variables = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
-  MCP_TRANSPORT: z.enum(['embedded', 'stdio', 'http', 'inprocess']).default('embedded'),
+  MCP_TRANSPORT: z.enum(TRANSPORT_KINDS).default('embedded'),
   MCP_POOL_SIZE: int(1, 64).default(Math.max(1, os.availableParallelism())),
   MCP_COMMAND: z.string().min(1).optional(),
   MCP_ARGS: z.string().optional(),
@@ -62,11 +63,8 @@ const variables = z.object({
 });
 
 const schema = variables.superRefine((env, ctx) => {
-  if (env.MCP_TRANSPORT === 'stdio' && !env.MCP_COMMAND) {
-    ctx.addIssue({ code: 'custom', path: ['MCP_COMMAND'], message: 'is required when MCP_TRANSPORT=stdio' });
-  }
-  if (env.MCP_TRANSPORT === 'http' && !env.MCP_URL) {
-    ctx.addIssue({ code: 'custom', path: ['MCP_URL'], message: 'is required when MCP_TRANSPORT=http' });
+  for (const setting of TRANSPORTS[env.MCP_TRANSPORT].requires) {
+    if (!env[setting]) ctx.addIssue({ code: 'custom', path: [setting], message: `is required when MCP_TRANSPORT=${env.MCP_TRANSPORT}` });
   }
   for (const root of env.ALLOWED_WORKSPACE_ROOTS) {
     if (!path.isAbsolute(root)) ctx.addIssue({ code: 'custom', path: ['ALLOWED_WORKSPACE_ROOTS'], message: `${root} is not absolute` });

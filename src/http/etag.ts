@@ -1,6 +1,6 @@
 /** Strong ETags over a representation's JSON, and the If-None-Match / If-Match comparisons (RFC 9110). */
 import { createHash } from 'node:crypto';
-import { ApiError } from './api-error.js';
+import { PreconditionFailedError } from '../domain/errors.js';
 
 export function etagOf(value: unknown): string {
   return `"${createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 27)}"`;
@@ -23,7 +23,7 @@ export function assertIfMatch(header: string | undefined, current: () => Promise
   const wanted = tags(header);
   if (wanted.includes('*')) return;
   return current().then((etag) => {
-    if (!wanted.includes(etag)) throw new ApiError(412, 'precondition_failed', 'The resource has changed: its ETag no longer matches If-Match');
+    if (!wanted.includes(etag)) throw new PreconditionFailedError('The resource has changed: its ETag no longer matches If-Match');
   });
 }
 

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { IdempotencyRecord, IdempotencyStore } from '../cache/store.js';
-import { ApiError } from './api-error.js';
+import { ConflictError } from '../domain/errors.js';
+import { HttpError } from './error-format.js';
 
 export interface IdempotencyOptions {
   ttlMs: number;
@@ -37,11 +38,11 @@ export class IdempotencyGuard {
       if (claim.state === 'claimed') break;
       const seen = claim.state === 'done' ? claim.record.fingerprint : claim.fingerprint;
       if (seen !== fingerprint) {
-        throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
+        throw new HttpError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different request');
       }
       if (claim.state === 'done') return { ...replay(claim.record), replayed: true };
       if (Date.now() > deadline) {
-        throw new ApiError(409, 'idempotency_in_progress', 'A request with this Idempotency-Key is still being processed');
+        throw new ConflictError('A request with this Idempotency-Key is still being processed', 'idempotency_in_progress');
       }
       await new Promise((resolve) => setTimeout(resolve, 10));
     }

@@ -7,9 +7,8 @@ import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
-import { ApiError } from './api-error.js';
 import type { ApiKeyVerifier } from './api-keys.js';
-import { sendError } from './error-response.js';
+import { HttpError, sendError } from './error-format.js';
 
 /** Swagger UI is served from our own origin: scripts and styles from 'self' (its styles are inline). */
 export function securityHeaders(): RequestHandler {
@@ -79,7 +78,7 @@ export function rateLimits(options: RateLimitOptions): RequestHandler[] {
       handler: (req, res, _next, used) => {
         const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
         const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + used.windowMs) - Date.now()) / 1000));
-        sendError(req, res, new ApiError(429, 'rate_limited', `Too many requests: at most ${limit} per ${windowMs / 60_000} minute(s)`, undefined, retryAfter));
+        sendError(req, res, new HttpError(429, 'rate_limited', `Too many requests: at most ${limit} per ${windowMs / 60_000} minute(s)`, retryAfter));
       },
     });
   return [limiter(60_000, options.perMinute, true, options.stores?.minute), limiter(3_600_000, options.perHour, false, options.stores?.hour)];
@@ -89,7 +88,7 @@ export function rateLimits(options: RateLimitOptions): RequestHandler[] {
 export function requestDeadline(ms: number): RequestHandler {
   return (req, res, next) => {
     const timer = setTimeout(() => {
-      if (!res.headersSent) sendError(req, res, new ApiError(504, 'request_timeout', `The request did not complete within ${ms} ms`));
+      if (!res.headersSent) sendError(req, res, new HttpError(504, 'request_timeout', `The request did not complete within ${ms} ms`));
     }, ms);
     res.on('close', () => clearTimeout(timer));
     next();

@@ -1,16 +1,27 @@
 /**
  * Handlers keyed by the spec's operationIds and typed from the generated `operations`: the compiler
- * checks path params, query, body and every response body against openapi.yaml, and a spec operation
- * without a handler fails `tsc` (OperationHandlers has every operationId as a required key).
+ * checks path params, query, headers, body and every response body against openapi.yaml, and a spec
+ * operation without a handler fails `tsc` (OperationHandlers has every operationId as a required key).
  * Routing itself comes from the spec: express-openapi-validator matches the request to an operation
  * (and validates it) first; `dispatch` then runs that operation's handler. Nothing the spec does not
  * describe can be served.
+ *
+ * A handler receives what it needs already prepared: query values with the spec's defaults applied
+ * (generated/operation-params.ts), the spec's header parameters by their spec names, the caller, and —
+ * for operations that take `project_id`/`workspace_path` — the resolved workspace.
  */
 import type { Request, RequestHandler, Response } from 'express';
 import type { operations } from '../../generated/openapi.js';
+import { OPERATION_PARAMS } from '../../generated/operation-params.js';
+import type { OperationId, QueryOf, TakesWorkspace } from '../contract.js';
+import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
+import type { ApiKeyIdentity } from './api-keys.js';
+
+export type { OperationId };
+type Op<K extends OperationId> = operations[K];
 
 type Params<O> = O extends { parameters: { path?: infer X } } ? ([X] extends [undefined] ? object : NonNullable<X>) : object;
-type Query<O> = O extends { parameters: { query?: infer X } } ? ([X] extends [undefined] ? object : NonNullable<X>) : object;
+type Headers<O> = O extends { parameters: { header?: infer X } } ? ([X] extends [undefined] ? object : NonNullable<X>) : object;
 type Body<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : undefined;
 type Responses<O> = O extends { responses: infer R } ? R : never;
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
@@ -26,40 +37,56 @@ export type Reply<O> = {
   };
 }[keyof Responses<O> & number];
 
-export interface TypedRequest<O> {
-  params: Params<O>;
-  query: Query<O>;
-  body: Body<O>;
-  /** The raw Express request, for what the spec does not model (e.g. the caller's identity). */
+export interface TypedRequest<K extends OperationId> {
+  params: Params<Op<K>>;
+  query: QueryOf<K>;
+  /** The spec's header parameters, by their names in the spec (e.g. `If-Match`). */
+  headers: Headers<Op<K>>;
+  body: Body<Op<K>>;
+  /** The calling key (operations without security get an anonymous caller). */
+  caller: ApiKeyIdentity;
+  /** Resolved once per request for operations that take `workspace_path`. */
+  workspace: TakesWorkspace<K> extends true ? ResolvedWorkspace : undefined;
+  /** The raw Express request and response, for streaming replies and what the spec does not model. */
   raw: Request;
   res: Response;
 }
 
-export type TypedHandler<O> = (req: TypedRequest<O>) => Promise<Reply<O>>;
-export type OperationId = keyof operations;
-export type OperationHandlers = { [K in OperationId]: TypedHandler<operations[K]> };
+/** A handler may answer by itself (streams): it then returns `undefined` after writing to `res`. */
+export type TypedHandler<K extends OperationId> = (req: TypedRequest<K>) => Promise<Reply<Op<K>> | undefined>;
+export type OperationHandlers = { [K in OperationId]: TypedHandler<K> };
 
 interface OpenApiRequestInfo {
   openapi?: { schema?: { operationId?: string }; pathParams?: Record<string, unknown> };
 }
 
-export function dispatch(handlers: OperationHandlers): RequestHandler {
-  const byId = handlers as Record<string, TypedHandler<unknown>>;
+export interface DispatchOptions {
+  /** Turns `project_id` / `workspace_path` (or the defaults) into a workspace the caller may use. */
+  resolveWorkspace(selector: { project_id?: string; workspace_path?: string }, caller: ApiKeyIdentity): Promise<ResolvedWorkspace>;
+}
+
+export const ANONYMOUS: ApiKeyIdentity = { id: 'anonymous' };
+
+export function dispatch(handlers: OperationHandlers, options: DispatchOptions): RequestHandler {
+  const byId = handlers as unknown as Record<string, (req: unknown) => Promise<unknown>>;
+  const params = OPERATION_PARAMS as Record<string, { defaults: Record<string, unknown>; headers: readonly string[]; workspace: boolean }>;
   return async (req, res, next) => {
     const info = (req as Request & OpenApiRequestInfo).openapi;
-    const handler = info?.schema?.operationId ? byId[info.schema.operationId] : undefined;
-    if (!handler) return next();
+    const id = info?.schema?.operationId;
+    const handler = id ? byId[id] : undefined;
+    if (!id || !handler) return next();
     try {
-      const reply = (await handler({
-        // The validator has already coerced path and query values to the spec's types.
-        params: (info?.pathParams ?? req.params) as never,
-        query: req.query as never,
-        body: req.body as never,
-        raw: req,
-        res,
-      })) as { status: number; body?: unknown; headers?: Record<string, string>; text?: string };
-      // The request deadline may have answered already; a late result has nowhere to go.
-      if (res.headersSent) return;
+      const spec = params[id]!;
+      const caller = req.apiKey ?? ANONYMOUS;
+      // The validator has already coerced path and query values to the spec's types.
+      const query = { ...spec.defaults, ...(req.query as Record<string, unknown>) };
+      const headers = Object.fromEntries(spec.headers.map((name) => [name, req.get(name)]).filter(([, v]) => v !== undefined));
+      const workspace = spec.workspace ? await options.resolveWorkspace(query as { project_id?: string; workspace_path?: string }, caller) : undefined;
+      const reply = (await handler({ params: info?.pathParams ?? req.params, query, headers, body: req.body, caller, workspace, raw: req, res })) as
+        | { status: number; body?: unknown; headers?: Record<string, string>; text?: string }
+        | undefined;
+      // A streaming handler answered itself; the request deadline may have answered already.
+      if (!reply || res.headersSent) return;
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       if (reply.text !== undefined) res.status(reply.status).send(reply.text);
       else if (reply.body === undefined) res.status(reply.status).end();

@@ -2,7 +2,6 @@
  * Calls task-mcp tools through the session pool: one place for per-call timeouts, recycling sessions
  * that failed, retrying a read once on a fresh session, tool-name prefixes and tool discovery.
  */
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { McpBreaker } from './breaker.js';
@@ -25,6 +24,8 @@ export interface CallOptions {
 
 export interface GatewayOptions {
   callTimeoutMs: number;
+  /** The transport's test for failures the server provably never acted on (see TransportRecord.notDelivered). */
+  notDelivered?: (err: unknown) => boolean;
   /** Observes every call (for metrics): tool, outcome, seconds. */
   onCall?: (tool: string, outcome: 'ok' | 'tool_error' | 'timeout' | 'unavailable', seconds: number) => void;
 }
@@ -108,8 +109,7 @@ export class McpGateway {
       return new ToolCallError('tool', tool, err.message);
     }
     const message = err instanceof Error ? err.message : String(err);
-    // A server that restarted answers 404 for the old session id before running anything (SDK #1708).
-    const notDelivered = err instanceof StreamableHTTPError && err.code === 404;
+    const notDelivered = this.options.notDelivered?.(err) ?? false;
     // HTTP errors, a stale session, a refused connection: use a new session.
     return new McpUnavailableError(`MCP transport failure during ${tool}: ${message}`, { retriable: true, notDelivered });
   }

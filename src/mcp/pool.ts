@@ -6,7 +6,7 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Logger } from 'pino';
 import { McpUnavailableError } from './errors.js';
-import type { OpenedSession, SessionFactory } from './transports.js';
+import type { OpenedSession, SessionFactory } from './transports/index.js';
 
 export interface PoolOptions {
   size: number;
@@ -35,9 +35,6 @@ export class PooledSession {
   }
   get pid(): number | undefined {
     return this.opened.pid;
-  }
-  get target(): string {
-    return this.opened.target;
   }
   close(): Promise<void> {
     return this.opened.close();
@@ -246,7 +243,7 @@ export class SessionPool {
       this.fill();
     };
     opened.client.onerror = (err: Error) => this.log.debug({ err, session: session.id }, 'MCP transport error');
-    this.log.debug({ session: session.id, pid: session.pid, target: session.target }, 'MCP session ready');
+    this.log.debug({ session: session.id, pid: session.pid }, 'MCP session ready');
     this.handOver(session);
   }
 

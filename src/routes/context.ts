@@ -3,15 +3,13 @@ import type { ApiKeyIdentity } from '../http/api-keys.js';
 import type { IdempotencyGuard } from '../http/idempotency.js';
 import type { McpBreaker } from '../mcp/breaker.js';
 import type { SessionPool } from '../mcp/pool.js';
-import type { TransportKind } from '../mcp/transports.js';
+import type { TransportKind } from '../mcp/transports/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { TaskService } from '../service/task-service.js';
-import type { WriteService } from '../service/write-service.js';
+import type { Services } from '../service/index.js';
 import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
 
 export interface RouteContext {
-  service: TaskService;
-  writes: WriteService;
+  services: Services;
   idempotency: IdempotencyGuard;
   pool: SessionPool;
   breaker: McpBreaker;

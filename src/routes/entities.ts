@@ -1,61 +1,40 @@
-import type { components } from '../../generated/openapi.js';
+/** Entity operations (openapi.yaml tag Entities): one handler per operationId over the entity read/write models. */
+import type { Schemas } from '../contract.js';
 import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
 import { type RouteContext, projectQuery } from './context.js';
-import { tagFilter } from './tasks.js';
 
-export function entityHandlers({ service, writes, idempotency }: RouteContext) {
+export function entityHandlers({ services: { entities, entityWrites }, idempotency }: RouteContext) {
   return {
-    listEntities: async ({ query }) => {
-      const ws = await service.resolve(query);
-      const tags = tagFilter(query.tag, query.tags);
-      return { status: 200, body: await service.listEntities(ws, query.entity_type, tags, query.limit ?? 50, query.offset ?? 0) };
-    },
+    listEntities: async ({ workspace, query }) => ({ status: 200, body: await entities.listEntities(workspace, query) }),
 
-    createEntity: async ({ query, body, raw }) => {
-      const ws = await service.resolve(query);
-      const caller = raw.apiKey!.id;
-      const request = { op: 'createEntity', workspace: ws.workspacePath, body };
-      const outcome = await idempotency.run(caller, raw.get('idempotency-key'), request, async () => {
-        const entity = await writes.createEntity(ws, body, caller);
-        return { status: 201, body: entity, headers: { Location: `/api/v1/entities/${entity.id}${projectQuery(ws)}`, ETag: etagOf(entity) } };
+    createEntity: async ({ workspace, body, headers, caller }) => {
+      const request = { op: 'createEntity', workspace: workspace.workspacePath, body };
+      const outcome = await idempotency.run(caller.id, headers['Idempotency-Key'], request, async () => {
+        const entity = await entityWrites.createEntity(workspace, body, caller.id);
+        return { status: 201, body: entity, headers: { Location: `/api/v1/entities/${entity.id}${projectQuery(workspace)}`, ETag: etagOf(entity) } };
       });
-      return { status: 201, body: outcome.body as components['schemas']['Entity'], headers: outcome.headers };
+      return { status: 201, body: outcome.body as Schemas['Entity'], headers: outcome.headers };
     },
 
-    searchEntities: async ({ query }) => {
-      const ws = await service.resolve(query);
-      return { status: 200, body: await service.searchEntities(ws, query.q, query.entity_type, query.limit ?? 20, query.offset ?? 0) };
-    },
+    searchEntities: async ({ workspace, query }) => ({ status: 200, body: await entities.searchEntities(workspace, query) }),
 
-    getEntityStats: async ({ query }) => {
-      const ws = await service.resolve(query);
-      return { status: 200, body: await service.entityStats(ws) };
-    },
+    getEntityStats: async ({ workspace }) => ({ status: 200, body: await entities.getEntityStats(workspace) }),
 
-    getEntity: async ({ params, query, raw }) => {
-      const ws = await service.resolve(query);
-      return conditionalGet(raw.get('if-none-match'), await service.getEntity(ws, params.entity_id));
-    },
+    getEntity: async ({ workspace, params, headers }) => conditionalGet(headers['If-None-Match'], await entities.getEntity(workspace, params.entity_id)),
 
-    updateEntity: async ({ params, query, body, raw }) => {
-      const ws = await service.resolve(query);
-      await assertIfMatch(raw.get('if-match'), async () => etagOf(await writes.currentEntity(ws, params.entity_id)));
-      const entity = await writes.updateEntity(ws, params.entity_id, body);
+    updateEntity: async ({ workspace, params, body, headers }) => {
+      await assertIfMatch(headers['If-Match'], async () => etagOf(await entityWrites.currentEntity(workspace, params.entity_id)));
+      const entity = await entityWrites.updateEntity(workspace, params.entity_id, body);
       return { status: 200, body: entity, headers: { ETag: etagOf(entity) } };
     },
 
-    deleteEntity: async ({ params, query, raw }) => {
-      const ws = await service.resolve(query);
-      await assertIfMatch(raw.get('if-match'), async () => etagOf(await writes.currentEntity(ws, params.entity_id)));
-      await writes.deleteEntity(ws, params.entity_id);
+    deleteEntity: async ({ workspace, params, headers }) => {
+      await assertIfMatch(headers['If-Match'], async () => etagOf(await entityWrites.currentEntity(workspace, params.entity_id)));
+      await entityWrites.deleteEntity(workspace, params.entity_id);
       return { status: 204, body: undefined };
     },
 
-    getEntityTasks: async ({ params, query }) => {
-      const ws = await service.resolve(query);
-      const filters = { status: query.status, priority: query.priority };
-      return { status: 200, body: await service.getEntityTasks(ws, params.entity_id, filters, query.limit ?? 50, query.offset ?? 0) };
-    },
+    getEntityTasks: async ({ workspace, params, query }) => ({ status: 200, body: await entities.getEntityTasks(workspace, params.entity_id, query) }),
   } satisfies Partial<OperationHandlers>;
 }

@@ -1,3 +1,4 @@
+/** Health, readiness and metrics (openapi.yaml tag Health). */
 import type { OperationHandlers } from '../http/typed-routes.js';
 import type { RouteContext } from './context.js';
 
@@ -16,7 +17,7 @@ export function healthHandlers(ctx: RouteContext) {
           transport: ctx.transport,
           pool: { size, live, idle, busy, waiting },
           circuit_breaker: { target: ctx.breaker.target, state: ctx.breaker.state },
-          projects_loaded: ctx.service.resolver.projects().length,
+          projects_loaded: ctx.services.resolver.projects().length,
           timestamp: new Date().toISOString(),
         },
       };

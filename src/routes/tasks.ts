@@ -1,93 +1,57 @@
-import type { components } from '../../generated/openapi.js';
+/** Task operations (openapi.yaml tag Tasks): one handler per operationId, each a thin call into the task read/write models. */
+import type { Schemas } from '../contract.js';
 import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
 import { type RouteContext, projectQuery } from './context.js';
 
-/** `tag=a&tag=b` and `tags=a b` become task-mcp's one tag filter string. */
-export function tagFilter(tag: string[] | undefined, tags: string | undefined): string | undefined {
-  const words = [...(tag ?? []), ...(tags ? tags.split(/\s+/).filter(Boolean) : [])];
-  return words.length ? words.join(' ') : undefined;
-}
-
-export function taskHandlers({ service, writes, idempotency }: RouteContext) {
+export function taskHandlers({ services: { tasks, taskWrites }, idempotency }: RouteContext) {
   return {
-    listTasks: async ({ query }) => {
-      const ws = await service.resolve(query);
-      const filters = {
-        status: query.status,
-        priority: query.priority,
-        parent_task_id: query.parent_task_id,
-        tags: tagFilter(query.tag, query.tags),
-      };
-      const defined = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
-      return { status: 200, body: await service.listTasks(ws, defined, query.limit ?? 50, query.offset ?? 0) };
-    },
+    listTasks: async ({ workspace, query }) => ({ status: 200, body: await tasks.listTasks(workspace, query) }),
 
-    createTask: async ({ query, body, raw }) => {
-      const ws = await service.resolve(query);
-      const caller = raw.apiKey!.id;
-      const request = { op: 'createTask', workspace: ws.workspacePath, body };
-      const outcome = await idempotency.run(caller, raw.get('idempotency-key'), request, async () => {
-        const task = await writes.createTask(ws, body, caller);
-        return { status: 201, body: task, headers: { Location: `/api/v1/tasks/${task.id}${projectQuery(ws)}`, ETag: etagOf(task) } };
+    createTask: async ({ workspace, body, headers, caller }) => {
+      const request = { op: 'createTask', workspace: workspace.workspacePath, body };
+      const outcome = await idempotency.run(caller.id, headers['Idempotency-Key'], request, async () => {
+        const task = await taskWrites.createTask(workspace, body, caller.id);
+        return { status: 201, body: task, headers: { Location: `/api/v1/tasks/${task.id}${projectQuery(workspace)}`, ETag: etagOf(task) } };
       });
-      return { status: 201, body: outcome.body as components['schemas']['Task'], headers: outcome.headers };
+      return { status: 201, body: outcome.body as Schemas['Task'], headers: outcome.headers };
     },
 
-    searchTasks: async ({ query }) => {
-      const ws = await service.resolve(query);
-      return { status: 200, body: await service.searchTasks(ws, query.q, query.limit ?? 20, query.offset ?? 0) };
-    },
+    searchTasks: async ({ workspace, query }) => ({ status: 200, body: await tasks.searchTasks(workspace, query) }),
 
-    getNextTasks: async ({ query }) => {
-      const ws = await service.resolve(query);
-      return { status: 200, body: await service.nextTasks(ws, query.limit ?? 10) };
-    },
+    getNextTasks: async ({ workspace, query }) => ({ status: 200, body: await tasks.getNextTasks(workspace, query.limit) }),
 
-    getBlockedTasks: async ({ query }) => {
-      const ws = await service.resolve(query);
-      return { status: 200, body: await service.blockedTasks(ws, query.limit ?? 50) };
-    },
+    getBlockedTasks: async ({ workspace, query }) => ({ status: 200, body: await tasks.getBlockedTasks(workspace, query.limit) }),
 
-    getTask: async ({ params, query, raw }) => {
-      const ws = await service.resolve(query);
-      return conditionalGet(raw.get('if-none-match'), await service.getTask(ws, params.task_id, query.include?.includes('entities') ?? false));
-    },
+    getTask: async ({ workspace, params, query, headers }) =>
+      conditionalGet(headers['If-None-Match'], await tasks.getTask(workspace, params.task_id, query.include?.includes('entities') ?? false)),
 
-    updateTask: async ({ params, query, body, raw }) => {
-      const ws = await service.resolve(query);
-      await assertIfMatch(raw.get('if-match'), async () => etagOf(await writes.currentTask(ws, params.task_id)));
-      const task = await writes.updateTask(ws, params.task_id, body);
+    updateTask: async ({ workspace, params, body, headers }) => {
+      await assertIfMatch(headers['If-Match'], async () => etagOf(await taskWrites.currentTask(workspace, params.task_id)));
+      const task = await taskWrites.updateTask(workspace, params.task_id, body);
       return { status: 200, body: task, headers: { ETag: etagOf(task) } };
     },
 
-    deleteTask: async ({ params, query, raw }) => {
-      const ws = await service.resolve(query);
-      await assertIfMatch(raw.get('if-match'), async () => etagOf(await writes.currentTask(ws, params.task_id)));
-      await writes.deleteTask(ws, params.task_id, query.cascade ?? false);
+    deleteTask: async ({ workspace, params, query, headers }) => {
+      await assertIfMatch(headers['If-Match'], async () => etagOf(await taskWrites.currentTask(workspace, params.task_id)));
+      await taskWrites.deleteTask(workspace, params.task_id, query.cascade);
       return { status: 204, body: undefined };
     },
 
-    getTaskTree: async ({ params, query }) => {
-      const ws = await service.resolve(query);
-      return { status: 200, body: await service.getTaskTree(ws, params.task_id) };
-    },
+    getTaskTree: async ({ workspace, params }) => ({ status: 200, body: await tasks.getTaskTree(workspace, params.task_id) }),
 
-    getTaskEntities: async ({ params, query }) => {
-      const ws = await service.resolve(query);
-      const entities = await service.getTaskEntities(ws, params.task_id);
+    getTaskEntities: async ({ workspace, params }) => {
+      const entities = await tasks.getTaskEntities(workspace, params.task_id);
       return { status: 200, body: { entities, total: entities.length } };
     },
 
-    linkEntityToTask: async ({ params, query, raw }) => {
-      const ws = await service.resolve(query);
-      const link = await writes.link(ws, params.task_id, params.entity_id, raw.apiKey!.id);
+    linkEntityToTask: async ({ workspace, params, caller }) => {
+      const link = await taskWrites.linkEntityToTask(workspace, params.task_id, params.entity_id, caller.id);
       return { status: link.created ? 201 : 200, body: link };
     },
 
-    listTags: async ({ query }) => {
-      const ws = await service.resolve(query);
-      const tags = await service.tags(ws);
+    listTags: async ({ workspace }) => {
+      const tags = await tasks.listTags(workspace);
       return { status: 200, body: { tags, total: tags.length } };
     },
   } satisfies Partial<OperationHandlers>;

@@ -4,6 +4,7 @@
  * the API speaks real arrays and UTC ISO 8601.
  */
 import type { components } from '../../generated/openapi.js';
+import { CLOSED_STATUSES, PRIORITIES, TASK_STATUSES } from '../domain/vocabulary.js';
 
 type Schemas = components['schemas'];
 export type TaskFields = Schemas['TaskFields'];
@@ -24,7 +25,7 @@ const LEGACY_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6
 /**
  * Converted timestamps, bounded (cleared when full). Building a Date from local wall-clock parts is the
  * costliest step of mapping a list (a time-zone lookup per field; the top self-time entry in the
- * benchmark profile, issue 7), and the same rows are mapped again on every cached read.
+ * benchmark profile), and the same rows are mapped again on every cached read.
  */
 const isoMemo = new Map<string, string | null>();
 const ISO_MEMO_MAX = 20_000;
@@ -111,8 +112,7 @@ export function toTaskFields(row: Row): TaskFields {
 /** A task plus who it blocks; `dependents` are the ids of open tasks that depend on it. */
 export function toTask(row: Row, dependents: readonly number[]): Task {
   const fields = toTaskFields(row);
-  const open = fields.status !== 'done' && fields.status !== 'cancelled';
-  return { ...fields, is_blocker: open && dependents.length > 0, blocks_task_ids: [...dependents] };
+  return { ...fields, is_blocker: !CLOSED_STATUSES.has(fields.status) && dependents.length > 0, blocks_task_ids: [...dependents] };
 }
 
 export function toTaskTree(row: Row): TaskTreeNode {
@@ -156,13 +156,10 @@ export function toProject(row: Row): Project {
   };
 }
 
-const STATUSES = ['todo', 'in_progress', 'blocked', 'done', 'cancelled', 'to_be_deleted'] as const;
-const PRIORITIES = ['low', 'medium', 'high'] as const;
-
 /** task-mcp omits zero counts; the API always lists every status and priority. */
 export function toStatusCounts(byStatus: unknown): StatusCounts {
   const source = (byStatus ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(STATUSES.map((s) => [s, Number(source[s] ?? 0)])) as StatusCounts;
+  return Object.fromEntries(TASK_STATUSES.map((s) => [s, Number(source[s] ?? 0)])) as StatusCounts;
 }
 
 export function toPriorityCounts(byPriority: unknown): PriorityCounts {
@@ -181,4 +178,10 @@ export function toEnvelope(payload: unknown): Envelope {
   const env = (payload ?? {}) as { total_count?: unknown; items?: unknown };
   const items = Array.isArray(env.items) ? (env.items as Row[]) : [];
   return { total: typeof env.total_count === 'number' ? env.total_count : items.length, items };
+}
+
+/** `tag=a&tag=b` and `tags=a b` (the API's two spellings) as task-mcp's one tag filter string. */
+export function tagFilterOf(tag: readonly string[] | undefined, tags: string | undefined): string | undefined {
+  const words = [...(tag ?? []), ...(tags ? tags.split(/\s+/).filter(Boolean) : [])];
+  return words.length ? words.join(' ') : undefined;
 }

@@ -1,25 +1,28 @@
 /**
- * The service layer's access to task-mcp: reads through the cache, writes that invalidate it,
- * tool discovery, and paging helpers. Everything leaves here as domain rows or ApiErrors.
+ * The service layer's access to task-mcp: reads through the cache, writes that invalidate it, tool
+ * discovery and paging. Everything leaves here as task-mcp rows or domain errors (src/domain/errors.ts).
  */
+import type { Logger } from 'pino';
 import type { ReadCache } from '../cache/read-cache.js';
+import { UnavailableError } from '../domain/errors.js';
 import type { McpGateway } from '../mcp/gateway.js';
 import { ToolCallError } from '../mcp/tool-result.js';
 import { type Envelope, toEnvelope } from './adapter.js';
-import { toApiError } from './error-mapping.js';
+import { toDomainError } from './tool-errors.js';
 
 export type Row = Record<string, unknown>;
 export type Args = Record<string, unknown>;
 
 /** Cache scope of the project registry (list_projects); workspaces are scoped by their path. */
 const PROJECTS_SCOPE = '*projects*';
-/** task-mcp's largest page. */
-const SCAN_PAGE = 1000;
+/** task-mcp's largest page (its `limit` accepts 1..1000). */
+export const TASK_MCP_MAX_PAGE = 1000;
 
 export class ToolBackend {
   constructor(
     private readonly gateway: McpGateway,
     private readonly cache: ReadCache,
+    private readonly log: Logger,
   ) {}
 
   /** Calls a read-only tool through the cache (`fresh` skips it). */
@@ -27,7 +30,7 @@ export class ToolBackend {
     try {
       return await this.cachedCall(tool, args, options.fresh);
     } catch (err) {
-      throw toApiError(err);
+      throw this.domainError(tool, err);
     }
   }
 
@@ -40,7 +43,7 @@ export class ToolBackend {
     try {
       return await this.gateway.call(tool, args, { write: true });
     } catch (err) {
-      throw toApiError(err);
+      throw this.domainError(tool, err);
     } finally {
       if (typeof args.workspace_path === 'string') await this.cache.invalidate(args.workspace_path);
       await this.cache.invalidate(PROJECTS_SCOPE);
@@ -51,7 +54,7 @@ export class ToolBackend {
     try {
       return await this.gateway.hasTool(name);
     } catch (err) {
-      throw toApiError(err);
+      throw this.domainError('tools/list', err);
     }
   }
 
@@ -64,7 +67,7 @@ export class ToolBackend {
     try {
       return toEnvelope(await this.cachedCall(tool, { ...args, limit, offset, mode }));
     } catch (err) {
-      if (!(err instanceof ToolCallError && err.code === 'RESPONSE_SIZE_EXCEEDED') || limit === 1) throw toApiError(err);
+      if (!(err instanceof ToolCallError && err.code === 'RESPONSE_SIZE_EXCEEDED') || limit === 1) throw this.domainError(tool, err);
       const half = Math.ceil(limit / 2);
       const first = await this.page(tool, args, half, offset, mode);
       const second = await this.page(tool, args, limit - half, offset + half, mode);
@@ -75,11 +78,20 @@ export class ToolBackend {
   /** Every row a list tool returns, page by page (fallback paths only). */
   async scan(tool: string, args: Args, mode: 'summary' | 'details'): Promise<Row[]> {
     const rows: Row[] = [];
-    for (let offset = 0; ; offset += SCAN_PAGE) {
-      const page = await this.page(tool, args, SCAN_PAGE, offset, mode);
+    for (let offset = 0; ; offset += TASK_MCP_MAX_PAGE) {
+      const page = await this.page(tool, args, TASK_MCP_MAX_PAGE, offset, mode);
       rows.push(...page.items);
-      if (page.items.length < SCAN_PAGE || rows.length >= page.total) return rows;
+      if (page.items.length < TASK_MCP_MAX_PAGE || rows.length >= page.total) return rows;
     }
+  }
+
+  private domainError(tool: string, err: unknown): unknown {
+    const mapped = toDomainError(err);
+    if (mapped instanceof UnavailableError && mapped.code === 'backend_error') {
+      // The caller gets a plain 503; the backend's own words go to the log.
+      this.log.warn({ tool, backend_error: err instanceof Error ? err.message : String(err) }, 'MCP backend failed');
+    }
+    return mapped;
   }
 
   private cachedCall(tool: string, args: Args, fresh = false): Promise<unknown> {
@@ -98,4 +110,9 @@ export function stableJson(value: unknown): string {
     return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/** Tool arguments without the ones left unset (task-mcp treats a passed null differently from an absent key). */
+export function defined<T extends Record<string, unknown>>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -5,7 +5,7 @@
  * backend open or create databases at arbitrary paths.
  */
 import path from 'node:path';
-import { ApiError } from '../http/api-error.js';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { resolveWorkspacePath } from '../taskmcp/paths.js';
 import { type Project, toProject } from './adapter.js';
 
@@ -68,7 +68,7 @@ export class WorkspaceResolver {
       await this.refresh();
       project = this.byId.get(projectId);
     }
-    if (!project) throw ApiError.notFound(`Project ${projectId} not found`);
+    if (!project) throw new NotFoundError(`Project ${projectId} not found`);
     return project;
   }
 
@@ -84,7 +84,7 @@ export class WorkspaceResolver {
     }
     // Configured by the operator, so trusted as given.
     if (this.options.defaultWorkspacePath) return { workspacePath: this.options.defaultWorkspacePath };
-    throw ApiError.badRequest(
+    throw new InvalidInputError(
       'No project given: pass project_id (see GET /api/v1/projects) or configure DEFAULT_PROJECT_ID on the server',
       [{ field: 'query.project_id', message: 'required when the server has no default project' }],
     );
@@ -92,7 +92,7 @@ export class WorkspaceResolver {
 
   private async checkRawPath(raw: string): Promise<ResolvedWorkspace> {
     if (!path.isAbsolute(raw) || raw.includes('\0')) {
-      throw ApiError.badRequest('workspace_path must be an absolute path', [{ field: 'query.workspace_path', message: 'must be absolute' }]);
+      throw new InvalidInputError('workspace_path must be an absolute path', [{ field: 'query.workspace_path', message: 'must be absolute' }]);
     }
     const resolved = resolveWorkspacePath(raw);
     const registered = () => this.projects().find((p) => p.workspace_path === resolved);
@@ -103,7 +103,7 @@ export class WorkspaceResolver {
     }
     if (project) return { workspacePath: project.workspace_path, projectId: project.id };
     if (this.isUnderAllowedRoot(resolved)) return { workspacePath: resolved };
-    throw ApiError.forbidden('workspace_path is neither a registered project nor under an allowed workspace root');
+    throw new ForbiddenError('workspace_path is neither a registered project nor under an allowed workspace root');
   }
 
   private isUnderAllowedRoot(resolved: string): boolean {

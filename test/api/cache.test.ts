@@ -1,6 +1,7 @@
 /** The read cache: it serves hits, TTL 0 turns it off, and a client always reads its own writes. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
+import { waitFor } from '../helpers/processes.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -11,8 +12,8 @@ afterEach(async () => {
 async function project(harness: Harness, name: string): Promise<string> {
   const ws = `${harness.tmp}/ws/${name}`;
   await harness.call('create_task', { workspace_path: ws, title: `${name} seed`, tags: 'seed' });
-  await harness.runtime.service.resolver.refresh();
-  return `project_id=${harness.runtime.service.resolver.projects().find((p) => p.workspace_path === ws)!.id}`;
+  await harness.runtime.services.resolver.refresh();
+  return `project_id=${harness.runtime.services.resolver.projects().find((p) => p.workspace_path === ws)!.id}`;
 }
 
 describe('read cache', () => {
@@ -34,14 +35,14 @@ describe('read cache', () => {
   });
 
   it('shows writes by other task-mcp clients once the TTL has passed', async () => {
-    h = await startHarness({ CACHE_TTL_MS: '300' });
+    // A TTL long enough that the second read is surely within it, even on a loaded machine.
+    h = await startHarness({ CACHE_TTL_MS: '5000' });
     const q = await project(h, 'external');
     const ws = `${h.tmp}/ws/external`;
     expect((await h.get(`/api/v1/tasks?${q}`)).body.total).toBe(1);
     await h.call('create_task', { workspace_path: ws, title: 'written around the service' }); // not through REST
     expect((await h.get(`/api/v1/tasks?${q}`)).body.total).toBe(1); // still cached
-    await new Promise((r) => setTimeout(r, 350));
-    expect((await h.get(`/api/v1/tasks?${q}`)).body.total).toBe(2);
+    await waitFor(async () => (await h!.get(`/api/v1/tasks?${q}`)).body.total === 2, 15_000, 'the external write after the TTL');
   });
 
   it('read-your-writes holds under concurrent readers with a long TTL', async () => {

@@ -16,13 +16,13 @@ const databases = (home: string) => (existsSync(path.join(home, 'databases')) ? 
 describe('workspace resolver', () => {
   it('finds a project registered after start by refreshing on a miss', async () => {
     h = await startHarness();
-    expect(h.runtime.service.resolver.projects()).toHaveLength(0);
+    expect(h.runtime.services.resolver.projects()).toHaveLength(0);
     // Another MCP client (same store) registers a project behind the service's back.
     await h.call('create_task', { workspace_path: path.join(h.tmp, 'late'), title: 'late arrival' });
     const projects = (await h.call('list_projects', {})) as Array<{ id: string }>;
     const res = await h.get(`/api/v1/tasks?project_id=${projects[0]!.id}`).expect(200);
     expect(res.body.tasks[0].title).toBe('late arrival');
-    expect(h.runtime.service.resolver.projects()).toHaveLength(1);
+    expect(h.runtime.services.resolver.projects()).toHaveLength(1);
   });
 
   it('falls back to DEFAULT_PROJECT_ID, then DEFAULT_WORKSPACE_PATH', async () => {

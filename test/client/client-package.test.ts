@@ -127,7 +127,7 @@ describe('task-viewer-client package', () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'tva-client-'));
     h = await startHarness({ MCP_POOL_SIZE: '1' });
     s = await seedProject(h.call, h.tmp);
-    await h.runtime.service.resolver.refresh();
+    await h.runtime.services.resolver.refresh();
     server = await new Promise<Server>((resolve) => {
       const srv = h.app.listen(0, '127.0.0.1', () => resolve(srv));
     });

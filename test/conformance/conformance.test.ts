@@ -47,7 +47,7 @@ describe('conformance on the normal service', () => {
   beforeAll(async () => {
     const h = await startHarness({ BODY_LIMIT: '16kb', CACHE_TTL_MS: '0' });
     const s = await seedProject(h.call, h.tmp);
-    await h.runtime.service.resolver.refresh();
+    await h.runtime.services.resolver.refresh();
     env = { h, s, d: defaultsFor(s) };
   });
   afterAll(() => env?.h.close());
@@ -64,7 +64,7 @@ describe('conformance with the rate limit used up', () => {
   beforeAll(async () => {
     const h: Harness = await startHarness({ MCP_POOL_SIZE: '1', RATE_LIMIT_PER_MINUTE: '1' });
     const s = await seedProject(h.call, h.tmp);
-    await h.runtime.service.resolver.refresh();
+    await h.runtime.services.resolver.refresh();
     env = { h, s, d: defaultsFor(s) };
     await h.get('/api/v1/projects').expect(200);
   });

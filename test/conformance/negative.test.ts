@@ -110,7 +110,7 @@ describe('negative requests generated from the spec', () => {
   beforeAll(async () => {
     h = await startHarness({ CACHE_TTL_MS: '0' });
     const s = await seedProject(h.call, h.tmp);
-    await h.runtime.service.resolver.refresh();
+    await h.runtime.services.resolver.refresh();
     // Write operations aim at scratch resources, in case an invalid request were ever accepted.
     const task = await h.call('create_task', { workspace_path: s.workspace, title: 'Negative-suite target' });
     const entity = await h.call('create_entity', { workspace_path: s.workspace, entity_type: 'other', name: 'Negative-suite target' });

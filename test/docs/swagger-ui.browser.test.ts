@@ -31,7 +31,7 @@ describe.skipIf(!haveChromium)('Swagger UI in chromium', () => {
     // "Try it out" sends no project_id: the default workspace answers.
     h = await startHarness({ MCP_POOL_SIZE: '1', DEFAULT_WORKSPACE_PATH: workspace });
     await h.call('create_task', { workspace_path: workspace, title: 'Shown in Swagger UI' });
-    await h.runtime.service.resolver.refresh();
+    await h.runtime.services.resolver.refresh();
     server = await new Promise<Server>((resolve) => {
       const s = h.app.listen(0, '127.0.0.1', () => resolve(s));
     });

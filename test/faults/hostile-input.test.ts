@@ -12,8 +12,8 @@ beforeAll(async () => {
   await h.call('create_task', { workspace_path: ws, title: "Robert'); DROP TABLE tasks;--", description: '100% done_ish' });
   await h.call('create_task', { workspace_path: ws, title: 'Zoë 🙂 naïve café', tags: 'ünïcode' });
   await h.call('create_task', { workspace_path: ws, title: 'plain' });
-  await h.runtime.service.resolver.refresh();
-  q = `project_id=${h.runtime.service.resolver.projects()[0]!.id}`;
+  await h.runtime.services.resolver.refresh();
+  q = `project_id=${h.runtime.services.resolver.projects()[0]!.id}`;
 });
 afterAll(() => h?.close());
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
+import { freeze, releaseFrozen, thaw } from '../helpers/freeze.js';
 import { waitFor } from '../helpers/processes.js';
 
 function descendants(pid: number): number[] {
@@ -42,28 +43,40 @@ describe('graceful shutdown', () => {
         API_KEYS: 'k',
         MCP_POOL_SIZE: '2',
         LOG_LEVEL: 'warn',
-        TASK_MCP_TEST_DELAY_MS: '400',
-        TASK_MCP_TEST_DELAY_TOOLS: 'list_projects',
+        CACHE_TTL_MS: '0',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    let stderr = '';
-    service.stderr!.on('data', (d) => (stderr += d));
-    const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 20_000, 'service up');
-    const children = descendants(service.pid!);
-    expect(children.length).toBeGreaterThanOrEqual(2);
+    let children: number[] = [];
+    try {
+      let stderr = '';
+      service.stderr!.on('data', (d) => (stderr += d));
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 20_000, 'service up');
+      children = descendants(service.pid!);
+      expect(children.length).toBeGreaterThanOrEqual(2);
 
-    const inFlight = Array.from({ length: 4 }, () => fetch(`${base}/api/v1/projects`, { headers: { 'X-API-Key': 'k' } }));
-    await new Promise((r) => setTimeout(r, 100)); // all four are now waiting on the slow tool
-    const exited = new Promise<number | null>((r) => service.once('exit', (code) => r(code)));
-    service.kill('SIGTERM');
+      // Frozen children hold every request in flight until they are thawed after the signal.
+      freeze(...children);
+      const inFlight = Array.from({ length: 4 }, () => fetch(`${base}/api/v1/projects`, { headers: { 'X-API-Key': 'k' } }));
+      await waitFor(async () => {
+        const pool = ((await (await fetch(`${base}/health`)).json()) as { pool: { busy: number; waiting: number } }).pool;
+        return pool.busy + pool.waiting === 4;
+      }, 10_000, 'four requests in flight');
+      const exited = new Promise<number | null>((r) => service.once('exit', (code) => r(code)));
+      service.kill('SIGTERM');
+      thaw(...children);
 
-    const responses = await Promise.all(inFlight);
-    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(await exited).toBe(0);
-    expect(stderr).not.toContain('Error');
-    await waitFor(() => children.every((pid) => !alive(pid)), 5_000, 'children gone');
-    await expect(fetch(`${base}/health`)).rejects.toThrow();
+      const responses = await Promise.all(inFlight);
+      expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      expect(await exited).toBe(0);
+      expect(stderr).not.toContain('Error');
+      await waitFor(() => children.every((pid) => !alive(pid)), 5_000, 'children gone');
+      await expect(fetch(`${base}/health`)).rejects.toThrow();
+    } finally {
+      // Whatever failed, nothing outlives the test.
+      releaseFrozen();
+      for (const pid of [service.pid!, ...children]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    }
   });
 });

@@ -1,11 +1,13 @@
 /** The session pool with real stdio children of the embedded server. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/api-harness.js';
+import { freeze, releaseFrozen, thaw } from '../helpers/freeze.js';
 import { childPids, waitFor } from '../helpers/processes.js';
 
 const CHILD = 'stdio-main.js';
 let h: Harness | undefined;
 afterEach(async () => {
+  releaseFrozen();
   await h?.close();
   h = undefined;
 });
@@ -45,28 +47,28 @@ describe('session pool', () => {
       MCP_POOL_SIZE: '1',
       MCP_ACQUIRE_TIMEOUT_MS: '50',
       CACHE_TTL_MS: '0', // identical concurrent reads would otherwise share one call
-      TASK_MCP_TEST_DELAY_MS: '400',
-      TASK_MCP_TEST_DELAY_TOOLS: 'list_projects',
     });
-    const [slow, starved] = await Promise.all([h.get('/api/v1/projects'), new Promise((r) => setTimeout(r, 20)).then(() => h!.get('/api/v1/projects'))]);
-    expect(slow.status).toBe(200);
+    // The only child frozen while it holds the only session: the next caller cannot get one.
+    freeze(...childPids(CHILD));
+    const slow = h.get('/api/v1/projects').then((r) => r);
+    await waitFor(() => h!.runtime.pool.stats().busy === 1, 10_000, 'the session taken');
+    const starved = await h.get('/api/v1/projects');
+    thaw();
+    expect((await slow).status).toBe(200);
     expect(starved.status).toBe(503);
     expect(starved.headers['retry-after']).toBe('1');
     expect(starved.body).toMatchObject({ error: 'service_unavailable', status_code: 503, retry_after: 1 });
   });
 
   it('a call that exceeds MCP_CALL_TIMEOUT_MS gets 504 and its session is recycled', async () => {
-    h = await startHarness({
-      MCP_POOL_SIZE: '1',
-      MCP_CALL_TIMEOUT_MS: '150',
-      TASK_MCP_TEST_DELAY_MS: '1000',
-      TASK_MCP_TEST_DELAY_TOOLS: 'get_project_info',
-    });
+    // Generous for a loaded machine: only the frozen call may run past it.
+    h = await startHarness({ MCP_POOL_SIZE: '1', MCP_CALL_TIMEOUT_MS: '2000' });
     const project = (await h.call('create_task', { workspace_path: `${h.tmp}/ws/slow`, title: 'x' })) as { id: number };
     expect(project.id).toBe(1);
-    await h.runtime.service.resolver.refresh();
-    const id = h.runtime.service.resolver.projects()[0]!.id;
+    await h.runtime.services.resolver.refresh();
+    const id = h.runtime.services.resolver.projects()[0]!.id;
     const [before] = childPids(CHILD);
+    freeze(before!);
     const res = await h.get(`/api/v1/projects/${id}`);
     expect(res.status).toBe(504);
     expect(res.body.error).toBe('gateway_timeout');

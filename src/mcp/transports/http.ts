@@ -1,0 +1,30 @@
+/** `http`: a task-mcp server over Streamable HTTP (MCP_URL), e.g. our `http-main` on another machine. */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { CLIENT_INFO } from './client-info.js';
+import type { TransportRecord } from './types.js';
+
+export const http: TransportRecord = {
+  description: 'a task-mcp server over Streamable HTTP (MCP_URL)',
+  requires: ['MCP_URL'],
+  label: (s) => `http:${new URL(s.url!).host}`,
+  localStore: false,
+  open: (s) => {
+    const url = new URL(s.url!);
+    return async () => {
+      const transport = new StreamableHTTPClientTransport(url);
+      const client = new Client(CLIENT_INFO);
+      await client.connect(transport, { timeout: s.connectTimeoutMs });
+      return {
+        client,
+        close: async () => {
+          // close() alone leaves the server-side session behind: end it explicitly first.
+          await transport.terminateSession().catch(() => undefined);
+          await client.close();
+        },
+      };
+    };
+  },
+  // A server that restarted answers 404 for the old session id before running anything (SDK #1708).
+  notDelivered: (err) => err instanceof StreamableHTTPError && err.code === 404,
+};

@@ -1,0 +1,16 @@
+/** `inprocess`: the embedded server in this process over an in-memory transport (fastest, not isolated). */
+import type { TransportRecord } from './types.js';
+
+export const inprocess: TransportRecord = {
+  description: 'the embedded server inside the API process (fastest; SQLite then runs on the API event loop)',
+  requires: [],
+  label: () => 'inprocess',
+  localStore: true,
+  open: (s) => async () => {
+    // Imported lazily so the other transports never load SQLite into the API process.
+    const { connectInMemory } = await import('../../taskmcp/index.js');
+    const { CLIENT_INFO } = await import('./client-info.js');
+    const connection = await connectInMemory({ home: s.taskMcpHome }, CLIENT_INFO);
+    return { client: connection.client, close: connection.close };
+  },
+};

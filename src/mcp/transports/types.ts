@@ -1,0 +1,37 @@
+/** What every MCP transport provides: a way to open one client session, and how to describe it. */
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Logger } from 'pino';
+
+export interface OpenedSession {
+  client: Client;
+  /** Child process id for stdio transports. */
+  pid?: number;
+  close(): Promise<void>;
+}
+
+export type SessionFactory = () => Promise<OpenedSession>;
+
+/** The settings transports draw on (from config); each transport uses the ones it `requires`. */
+export interface TransportSettings {
+  /** Where the embedded / in-process server keeps its databases. */
+  taskMcpHome: string;
+  command?: string;
+  args?: string[];
+  url?: string;
+  /** Handshake timeout for a new session. */
+  connectTimeoutMs: number;
+}
+
+export interface TransportRecord {
+  /** One line for the README and `--help`. */
+  description: string;
+  /** Settings that must be set when this transport is chosen (config refuses to start otherwise). */
+  requires: ReadonlyArray<'MCP_COMMAND' | 'MCP_URL'>;
+  /** Short label for logs, metrics, health and the circuit breaker, e.g. `embedded`, `http:host:8765`. */
+  label(settings: TransportSettings): string;
+  /** The task-mcp store is a local directory (TASK_MCP_HOME) this process can check and watch. */
+  localStore: boolean;
+  open(settings: TransportSettings, log: Logger): SessionFactory;
+  /** Transport-specific failures the server provably never acted on (so even a write may be resent). */
+  notDelivered?(err: unknown): boolean;
+}
