@@ -1,6 +1,6 @@
 /**
  * Decodes a task-mcp `tools/call` result into a value or a classified error, accepting every wire form
- * the contract lists (§0.3, §0.4, §12.2): structured content wrapped as `{"result": …}` or not,
+ * task-mcp servers send (docs/task-mcp-compatibility.md, "Results and errors"): structured content wrapped as `{"result": …}` or not,
  * text-only results, empty `content` for empty lists, soft-error payloads, and the four hard-error classes.
  */
 
