@@ -4,6 +4,48 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The Task Viewer web app
+         * @description The web app's page (its state lives in the URL fragment, so every view is a link). Never
+         *     cached; the hashed assets it loads are cached for a year. Before `npm run build` has built
+         *     the app, a short page pointing to `/api/docs`.
+         */
+        get: operations["getWebApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assets/{asset}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A file of the web app
+         * @description A built, content-hashed file of the web app (scripts, styles, fonts, images), cached for a year.
+         */
+        get: operations["getWebAsset"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -13,8 +55,9 @@ export interface paths {
         };
         /**
          * Service health
-         * @description Cheap status of the service: no MCP tool is called. Answers 503 with `status: unhealthy`
-         *     when the session pool has no live MCP session.
+         * @description Cheap status of the service and of the worker process that answered: no MCP tool is called.
+         *     503 with `status: unhealthy` when the session pool has no live MCP session or the local store
+         *     cannot be written; `degraded` (200) while the circuit breaker is open or Redis is down.
          */
         get: operations["getHealth"];
         put?: never;
@@ -157,11 +200,20 @@ export interface paths {
         };
         /**
          * List projects
-         * @description Every workspace in task-mcp's master registry, most recently used first.
+         * @description Every workspace in task-mcp's master registry (that the key may see), most recently used first,
+         *     each with its task counts for a project switcher.
          */
         get: operations["listProjects"];
         put?: never;
-        post?: never;
+        /**
+         * Register a project
+         * @description Registers a workspace in task-mcp's registry so tasks can be created in it: the path must be
+         *     absolute and lie under one of the server's `ALLOWED_WORKSPACE_ROOTS` (by default the home
+         *     directory of the user running the service). 201 when it is new, 200 when it was registered
+         *     already (an empty `friendly_name` is then left as it is). Nothing is created on disk but the
+         *     project's database under `TASK_MCP_HOME`.
+         */
+        post: operations["createProject"];
         delete?: never;
         options?: never;
         head?: never;
@@ -187,7 +239,7 @@ export interface paths {
         head?: never;
         /**
          * Rename a project
-         * @description Sets the project's `friendly_name` (an empty string clears it back to the folder name).
+         * @description Sets the project's `friendly_name`; `null` (or an empty string) clears it, so the folder name is shown again.
          */
         patch: operations["updateProject"];
         trace?: never;
@@ -201,9 +253,12 @@ export interface paths {
         };
         /**
          * List tasks
-         * @description One page of a project's tasks, newest first, filtered in task-mcp (the service never
-         *     fetches a whole project to slice it). `meta` holds the project-wide counts by status and
-         *     priority. Each task says whether it blocks open tasks (`is_blocker`, `blocks_task_ids`).
+         * @description One page of a project's tasks, filtered and sorted in the MCP backend (the service never
+         *     fetches a whole project to slice it when the backend offers our extension tools). All filters
+         *     combine with AND. `meta.project` counts the whole project by status and priority,
+         *     `meta.filtered` the tasks matching the filters (`meta.status_counts` / `priority_counts` are
+         *     the project-wide counts, as before). Each task says whether it blocks open tasks
+         *     (`is_blocker`, `blocks_task_ids`) and how many subtasks it has.
          */
         get: operations["listTasks"];
         put?: never;
@@ -274,6 +329,54 @@ export interface paths {
          * @description Tasks with status `blocked`, with their `blocker_reason`, newest first.
          */
         get: operations["getBlockedTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dependency and hierarchy graph
+         * @description The tasks of a project (or of the subtree under `root_task_id`) as a graph: one node per task
+         *     and one edge per dependency (`depends_on`: from the task to the task it waits for) and per
+         *     parent link (`parent`: from the parent to the subtask), in one call. At most `max_nodes` nodes
+         *     are returned (ascending id; a subtree breadth-first from its root); `truncated` says when
+         *     there were more. Edges connect returned nodes only.
+         */
+        get: operations["getTaskGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export tasks
+         * @description Every task matching the filters, in the given order, as a file download
+         *     (`Content-Disposition: attachment`). Streamed page by page, so memory stays flat however many
+         *     tasks match; there is no row limit. CSV cells that would start with `=`, `+`, `-`, `@`, a tab or
+         *     a carriage return are prefixed with `'` so spreadsheets do not run them as formulas (this
+         *     changes such values: `-5` in a title is exported as `'-5`); arrays are JSON text.
+         */
+        get: operations["exportTasks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -399,6 +502,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live changes (Server-Sent Events)
+         * @description A `text/event-stream` of changes: `task.created`, `task.updated`, `task.deleted`,
+         *     `entity.created`, `entity.updated`, `entity.deleted`, `link.created`, `project.created`,
+         *     `project.updated`. Each event's `data` is a `ChangeEvent` (JSON); its `id` can be sent back as
+         *     `Last-Event-ID` to resume (events still in the replay window are replayed, else a
+         *     `stream.reset` event says to reload). Writes through this service are sent at once; writes
+         *     made directly to the task-mcp files (task-mcp itself, an AI client) are detected within about a
+         *     second. A comment line is sent every 15 s as a heartbeat. A client that reads too slowly gets
+         *     a `stream.closed` event and is disconnected. Authenticate with `X-API-Key` (fetch-based
+         *     clients), or, for `EventSource` (which cannot send headers), with a short-lived
+         *     `access_token` from `POST /api/v1/events/tokens`.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token for EventSource
+         * @description A short-lived token (60 s to connect; a stream opened with it stays open) that
+         *     `GET /api/v1/events?access_token=…` accepts instead of `X-API-Key`, with the same scopes as the
+         *     key that asked for it. The token is never logged.
+         */
+        post: operations["createEventsToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling key and its scopes
+         * @description Which key is calling (its id, never the key) and what it may do.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/entities": {
         parameters: {
             query?: never;
@@ -408,8 +582,9 @@ export interface paths {
         };
         /**
          * List entities
-         * @description One page of a project's entities, newest first. `tag` values are OR-ed: an entity matches
-         *     when its tag list contains any of them as a substring (task-mcp semantics).
+         * @description One page of a project's entities, newest first unless `sort` says otherwise. With `tag`, an
+         *     entity matches when it carries every tag given (whole tags). Each entity says how many
+         *     (not deleted) tasks it is linked to.
          */
         get: operations["listEntities"];
         put?: never;
@@ -445,6 +620,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/entities/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export entities
+         * @description Every entity matching the filters, in the given order, as a file download; streamed, no row
+         *     limit. CSV formula cells are neutralised as for tasks; `metadata` and arrays are JSON text.
+         */
+        get: operations["exportEntities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/entities/stats": {
         parameters: {
             query?: never;
@@ -454,7 +650,8 @@ export interface paths {
         };
         /**
          * Entity counts
-         * @description How many (not deleted) entities the project has, in all and by type.
+         * @description How many (not deleted) entities the project has, in all and by type, and the tags they carry
+         *     with their counts (most used first, then by name); `top_tags` are the first ten of them.
          */
         get: operations["getEntityStats"];
         put?: never;
@@ -503,7 +700,7 @@ export interface paths {
         };
         /**
          * Tasks linked to an entity
-         * @description One page of the tasks linked to the entity, most recently linked first.
+         * @description One page of the tasks linked to the entity, most recently linked first unless `sort` says otherwise.
          */
         get: operations["getEntityTasks"];
         put?: never;
@@ -556,12 +753,43 @@ export interface components {
             reason?: string;
         };
         Health: {
-            /** @enum {string} */
-            status: "healthy" | "unhealthy";
+            /**
+             * @description `unhealthy` (503): no MCP session, or the store cannot be written. `degraded` (200): the
+             *     service answers but part of it is failing (circuit breaker open, Redis down); `reasons` says what.
+             * @enum {string}
+             */
+            status: "healthy" | "degraded" | "unhealthy";
+            reasons?: string[];
             version: string;
+            /** @description The process (cluster worker) that answered. */
+            pid: number;
             mcp_connected: boolean;
             /** @enum {string} */
-            transport: "embedded" | "stdio" | "http" | "inprocess";
+            transport: "embedded" | "worker" | "stdio" | "http" | "inprocess";
+            /** @description The local task-mcp store (embedded, worker and in-process transports only). */
+            store: {
+                /** @description False when the store is not local (stdio, http). */
+                checked: boolean;
+                writable: boolean;
+            };
+            redis: {
+                configured: boolean;
+                /** @enum {string} */
+                status: "disabled" | "ready" | "down";
+                /**
+                 * @description What the rate limiters do: `shared` counts in Redis; `fail_open` lets requests through while Redis is down.
+                 * @enum {string}
+                 */
+                rate_limits?: "shared" | "fail_open";
+            };
+            cache: {
+                enabled: boolean;
+                hits: number;
+                misses: number;
+            };
+            events: {
+                subscribers: number;
+            };
             pool: {
                 /** @description Configured number of sessions. */
                 size: number;
@@ -587,7 +815,21 @@ export interface components {
             created_at: components["schemas"]["Timestamp"] | null;
             last_accessed: components["schemas"]["Timestamp"] | null;
         };
-        Project: components["schemas"]["ProjectFields"];
+        Project: {
+            counts: components["schemas"]["ProjectCounts"];
+        } & components["schemas"]["ProjectFields"];
+        /** @description Task counts for a project switcher (tasks not deleted). */
+        ProjectCounts: {
+            total_tasks: number;
+            /** @description Tasks in `todo`, `in_progress` or `blocked`. */
+            open_tasks: number;
+            blocked_tasks: number;
+        };
+        ProjectCreate: {
+            /** @description The absolute path of the workspace. */
+            workspace_path: string;
+            friendly_name?: string | null;
+        };
         ProjectDetail: {
             stats: {
                 total_tasks: number;
@@ -611,7 +853,11 @@ export interface components {
             high: number;
         };
         ProjectUpdate: {
-            friendly_name: string;
+            friendly_name: string | null;
+        };
+        TagCount: {
+            tag: string;
+            count: number;
         };
         /** @description Tags; task-mcp stores them lowercased. */
         TagList: string[];
@@ -656,7 +902,14 @@ export interface components {
             created_at: components["schemas"]["Timestamp"] | null;
             updated_at: components["schemas"]["Timestamp"] | null;
             completed_at: components["schemas"]["Timestamp"] | null;
-            /** @description What task-mcp recorded about the workspace when the task was created. */
+            /** @description Direct subtasks that are not deleted. */
+            subtask_count: number;
+            /** @description Those of them that are `done`. */
+            subtask_done_count: number;
+            /**
+             * @description What task-mcp recorded about the workspace when the task was created (`workspace_path`,
+             *     `git_root`, `project_name`; the server's working directory is left out).
+             */
             workspace_metadata?: {
                 [key: string]: unknown;
             } | null;
@@ -690,10 +943,11 @@ export interface components {
          *       "created_at": "2026-11-20T09:15:02.123Z",
          *       "updated_at": "2026-11-21T14:03:44.019Z",
          *       "completed_at": null,
+         *       "subtask_count": 2,
+         *       "subtask_done_count": 1,
          *       "workspace_metadata": {
          *         "workspace_path": "/home/alice/projects/site",
          *         "git_root": "/home/alice/projects/site",
-         *         "cwd_at_creation": "/home/alice",
          *         "project_name": "site"
          *       },
          *       "is_blocker": true,
@@ -726,24 +980,108 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
-            filters: {
-                project_id?: components["schemas"]["ProjectId"];
-                status?: components["schemas"]["TaskStatus"];
-                priority?: components["schemas"]["Priority"];
-                parent_task_id?: number;
-                tags?: string;
-            };
+            /** @description The order applied, e.g. `-created_at`. */
+            sort: string;
+            filters: components["schemas"]["TaskFilters"];
             meta: {
+                /** @description Whole project (same as `project.status_counts`). */
                 status_counts: components["schemas"]["StatusCounts"];
+                /** @description Whole project (same as `project.priority_counts`). */
                 priority_counts: components["schemas"]["PriorityCounts"];
+                /** @description Every (not deleted) task of the project. */
+                project: components["schemas"]["CountSet"];
+                /** @description The tasks matching the filters. */
+                filtered: components["schemas"]["CountSet"];
             };
+        };
+        CountSet: {
+            total: number;
+            status_counts: components["schemas"]["StatusCounts"];
+            priority_counts: components["schemas"]["PriorityCounts"];
+        };
+        /** @description The filters that were applied. */
+        TaskFilters: {
+            project_id?: components["schemas"]["ProjectId"];
+            status?: components["schemas"]["TaskStatus"][];
+            priority?: components["schemas"]["Priority"][];
+            parent_task_id?: number;
+            /** @description The required tags, space-separated. */
+            tags?: string;
+            q?: string;
+            ready?: boolean;
+            is_blocker?: boolean;
+            has_subtasks?: boolean;
+            created_by?: string;
+            created_after?: components["schemas"]["Timestamp"];
+            created_before?: components["schemas"]["Timestamp"];
+            updated_after?: components["schemas"]["Timestamp"];
+            updated_before?: components["schemas"]["Timestamp"];
+            updated_since?: components["schemas"]["Timestamp"];
         };
         TaskSearchResult: {
             tasks: components["schemas"]["Task"][];
             total: number;
             limit: number;
             offset: number;
+            sort: string;
             query: string;
+        };
+        TaskGraph: {
+            nodes: components["schemas"]["TaskGraphNode"][];
+            edges: components["schemas"]["TaskGraphEdge"][];
+            /** @description Tasks in the project or subtree (after the status filter), returned or not. */
+            total_nodes: number;
+            /** @description True when `total_nodes` is more than the nodes returned. */
+            truncated: boolean;
+            root_task_id: number | null;
+        };
+        TaskGraphNode: {
+            id: number;
+            title: string;
+            status: components["schemas"]["TaskStatus"];
+            priority: components["schemas"]["Priority"];
+            parent_task_id: number | null;
+        };
+        TaskGraphEdge: {
+            source: number;
+            target: number;
+            /**
+             * @description `depends_on`: `source` waits for `target`; `parent`: `target` is a subtask of `source`.
+             * @enum {string}
+             */
+            type: "depends_on" | "parent";
+        };
+        EventsToken: {
+            token: string;
+            expires_at: components["schemas"]["Timestamp"];
+        };
+        /** @description The `data` of every change event on `GET /api/v1/events` (JSON). */
+        ChangeEvent: {
+            /** @description The event id (also the SSE `id`). */
+            id: string;
+            /** @enum {string} */
+            type: "task.created" | "task.updated" | "task.deleted" | "entity.created" | "entity.updated" | "entity.deleted" | "link.created" | "project.created" | "project.updated";
+            project_id: components["schemas"]["ProjectId"];
+            task_id: number | null;
+            entity_id: number | null;
+            /** @description The ETag of the new representation (null after a delete or when unknown). */
+            etag: string | null;
+            /** @description The fields that changed (null when not known). */
+            changed: string[] | null;
+            /**
+             * @description `api`: written through this service; `external`: found in the task-mcp files.
+             * @enum {string}
+             */
+            source: "api" | "external";
+            at: components["schemas"]["Timestamp"];
+        };
+        Me: {
+            /** @description `key_` + 12 hex digits of the key's sha256. */
+            key_id: string;
+            /** @enum {string} */
+            access: "read" | "read_write";
+            /** @description The projects the key may use; null for every project. */
+            project_ids: components["schemas"]["ProjectId"][] | null;
         };
         EntityCreate: {
             entity_type: components["schemas"]["EntityType"];
@@ -779,6 +1117,8 @@ export interface components {
             /** @description Any JSON value stored with the entity (null when none). */
             metadata: unknown;
             tags: string[];
+            /** @description (Not deleted) tasks linked to the entity. */
+            linked_tasks_count: number;
             created_by: string | null;
             created_at: components["schemas"]["Timestamp"] | null;
             updated_at: components["schemas"]["Timestamp"] | null;
@@ -798,6 +1138,7 @@ export interface components {
          *         "backend",
          *         "auth"
          *       ],
+         *       "linked_tasks_count": 1,
          *       "created_by": "2b6f0cc9-44a5-4a33-8f0b-7f4f2d1d9b0e",
          *       "created_at": "2026-11-20T09:15:02.123Z",
          *       "updated_at": "2026-11-20T09:15:02.123Z",
@@ -814,6 +1155,7 @@ export interface components {
             total: number;
             limit: number;
             offset: number;
+            sort: string;
         };
     };
     responses: {
@@ -1075,6 +1417,63 @@ export interface components {
         WorkspacePathQuery: string;
         TaskIdPath: number;
         EntityIdPath: number;
+        /** @description Only tasks with one of these statuses; repeat it for several (`status=todo&status=in_progress`). */
+        TaskStatusFilter: components["schemas"]["TaskStatus"][];
+        /** @description Only tasks with one of these priorities; repeat it for several. */
+        PriorityFilter: components["schemas"]["Priority"][];
+        /** @description Only the direct subtasks of this task. */
+        ParentTaskIdFilter: number;
+        /**
+         * @description Only items carrying every one of these tags (whole tags, compared lowercased); repeat it for
+         *     several (`tag=api&tag=backend`).
+         */
+        TagFilter: string[];
+        /** @description Same filter as `tag`, written as one space-separated string. */
+        TagsFilter: string;
+        /**
+         * @description Only tasks whose title or description contains this text (task-mcp's `LIKE` matching: ASCII
+         *     case-insensitive; `%` and `_` are wildcards, at most 8 of them).
+         */
+        TextFilter: string;
+        /** @description `true`: only `todo` tasks whose dependencies are all done (ready to start); `false`: every other task. */
+        ReadyFilter: boolean;
+        /** @description `true`: only open tasks that other tasks depend on; `false`: the others. */
+        IsBlockerFilter: boolean;
+        /** @description `true`: only tasks with at least one (not deleted) subtask; `false`: only tasks without. */
+        HasSubtasksFilter: boolean;
+        /** @description Only tasks with exactly this `created_by`. */
+        CreatedByFilter: string;
+        /** @description Only tasks created after this instant (ISO 8601 with an offset, e.g. `2026-11-01T00:00:00Z`). */
+        CreatedAfter: string;
+        /** @description Only tasks created before this instant (ISO 8601 with an offset). */
+        CreatedBefore: string;
+        /** @description Only tasks last updated after this instant (ISO 8601 with an offset). */
+        UpdatedAfter: string;
+        /** @description Only tasks last updated before this instant (ISO 8601 with an offset). */
+        UpdatedBefore: string;
+        /**
+         * @description For polling: only tasks updated at or after this instant (ISO 8601 with an offset). Without
+         *     `sort` the order is then `updated_at,id`, so tasks changed while you page through the result
+         *     land at its end and never shift a page you already read.
+         */
+        UpdatedSince: string;
+        /**
+         * @description Order: one or more of `priority`, `status`, `created_at`, `updated_at`, `completed_at`,
+         *     `title`, `id`, comma-separated, each with `-` for descending (`sort=-priority,created_at`).
+         *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
+         *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
+         *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
+         *     `-created_at` (task-mcp's order).
+         */
+        TaskSort: string;
+        /**
+         * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
+         *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
+         *     tie-breaker. Default: `-created_at` (task-mcp's order).
+         */
+        EntitySort: string;
+        /** @description `csv` (RFC 4180, UTF-8 with BOM, formula cells neutralised), `json` (one array), `ndjson` (one object per line) or `md` (a Markdown table). */
+        ExportFormat: "csv" | "json" | "ndjson" | "md";
         /** @description Page size. */
         Limit: number;
         /** @description How many items to skip. */
@@ -1088,6 +1487,8 @@ export interface components {
          *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
          */
         IdempotencyKey: string;
+        /** @description Resume after this event id (browsers send it on their own reconnects); events still in the replay window are sent first. */
+        LastEventId: string;
     };
     requestBodies: never;
     headers: {
@@ -1095,11 +1496,66 @@ export interface components {
         ETag: string;
         /** @description URL of the created resource. */
         Location: string;
+        /** @description `attachment; filename="…"` with a name made of the project and the date. */
+        ContentDisposition: string;
     };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getWebApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><head><title>Task Viewer</title>… */
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+        };
+    };
+    getWebAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example const e=1; */
+                    "text/javascript": string;
+                    /** @example body{margin:0} */
+                    "text/css": string;
+                    /** @example <svg xmlns="http://www.w3.org/2000/svg"/> */
+                    "image/svg+xml": string;
+                    /** @example  */
+                    "font/woff2": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
@@ -1119,6 +1575,7 @@ export interface operations {
                      * @example {
                      *       "status": "healthy",
                      *       "version": "0.1.0",
+                     *       "pid": 4242,
                      *       "mcp_connected": true,
                      *       "transport": "embedded",
                      *       "pool": {
@@ -1131,6 +1588,22 @@ export interface operations {
                      *       "circuit_breaker": {
                      *         "target": "embedded",
                      *         "state": "closed"
+                     *       },
+                     *       "store": {
+                     *         "checked": true,
+                     *         "writable": true
+                     *       },
+                     *       "redis": {
+                     *         "configured": false,
+                     *         "status": "disabled"
+                     *       },
+                     *       "cache": {
+                     *         "enabled": true,
+                     *         "hits": 120,
+                     *         "misses": 14
+                     *       },
+                     *       "events": {
+                     *         "subscribers": 1
                      *       },
                      *       "projects_loaded": 3,
                      *       "timestamp": "2026-11-24T16:00:00.000Z"
@@ -1149,7 +1622,11 @@ export interface operations {
                     /**
                      * @example {
                      *       "status": "unhealthy",
+                     *       "reasons": [
+                     *         "no MCP session is available"
+                     *       ],
                      *       "version": "0.1.0",
+                     *       "pid": 4242,
                      *       "mcp_connected": false,
                      *       "transport": "embedded",
                      *       "pool": {
@@ -1162,6 +1639,22 @@ export interface operations {
                      *       "circuit_breaker": {
                      *         "target": "embedded",
                      *         "state": "closed"
+                     *       },
+                     *       "store": {
+                     *         "checked": true,
+                     *         "writable": true
+                     *       },
+                     *       "redis": {
+                     *         "configured": false,
+                     *         "status": "disabled"
+                     *       },
+                     *       "cache": {
+                     *         "enabled": true,
+                     *         "hits": 120,
+                     *         "misses": 14
+                     *       },
+                     *       "events": {
+                     *         "subscribers": 0
                      *       },
                      *       "projects_loaded": 3,
                      *       "timestamp": "2026-11-24T16:00:00.000Z"
@@ -1379,14 +1872,24 @@ export interface operations {
                      *           "workspace_path": "/home/alice/projects/blog",
                      *           "friendly_name": null,
                      *           "created_at": "2026-11-24T17:23:28.260Z",
-                     *           "last_accessed": "2026-11-24T17:23:28.260Z"
+                     *           "last_accessed": "2026-11-24T17:23:28.260Z",
+                     *           "counts": {
+                     *             "total_tasks": 6,
+                     *             "open_tasks": 5,
+                     *             "blocked_tasks": 1
+                     *           }
                      *         },
                      *         {
                      *           "id": "3f05a4b1",
                      *           "workspace_path": "/home/alice/projects/site",
                      *           "friendly_name": "Alpha",
                      *           "created_at": "2026-11-24T17:23:28.056Z",
-                     *           "last_accessed": "2026-11-24T17:23:28.260Z"
+                     *           "last_accessed": "2026-11-24T17:23:28.260Z",
+                     *           "counts": {
+                     *             "total_tasks": 6,
+                     *             "open_tasks": 5,
+                     *             "blocked_tasks": 1
+                     *           }
                      *         }
                      *       ],
                      *       "total": 2
@@ -1400,6 +1903,108 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "workspace_path": "/home/alice/projects/blog",
+                 *       "friendly_name": "Blog"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProjectCreate"];
+            };
+        };
+        responses: {
+            /** @description The project was already registered. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c1b48130",
+                     *       "workspace_path": "/home/alice/projects/blog",
+                     *       "friendly_name": "Blog",
+                     *       "created_at": "2026-11-24T17:23:28.260Z",
+                     *       "last_accessed": "2026-11-24T17:23:28.260Z",
+                     *       "stats": {
+                     *         "total_tasks": 0,
+                     *         "by_status": {
+                     *           "todo": 0,
+                     *           "in_progress": 0,
+                     *           "blocked": 0,
+                     *           "done": 0,
+                     *           "cancelled": 0,
+                     *           "to_be_deleted": 0
+                     *         },
+                     *         "by_priority": {
+                     *           "low": 0,
+                     *           "medium": 0,
+                     *           "high": 0
+                     *         },
+                     *         "blocked_count": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            /** @description The project was registered. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "c1b48130",
+                     *       "workspace_path": "/home/alice/projects/blog",
+                     *       "friendly_name": "Blog",
+                     *       "created_at": "2026-11-24T17:23:28.260Z",
+                     *       "last_accessed": "2026-11-24T17:23:28.260Z",
+                     *       "stats": {
+                     *         "total_tasks": 0,
+                     *         "by_status": {
+                     *           "todo": 0,
+                     *           "in_progress": 0,
+                     *           "blocked": 0,
+                     *           "done": 0,
+                     *           "cancelled": 0,
+                     *           "to_be_deleted": 0
+                     *         },
+                     *         "by_priority": {
+                     *           "low": 0,
+                     *           "medium": 0,
+                     *           "high": 0
+                     *         },
+                     *         "blocked_count": 0
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProjectDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
@@ -1546,18 +2151,55 @@ export interface operations {
                  *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
                  */
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
-                status?: components["schemas"]["TaskStatus"];
-                priority?: components["schemas"]["Priority"];
+                /** @description Only tasks with one of these statuses; repeat it for several (`status=todo&status=in_progress`). */
+                status?: components["parameters"]["TaskStatusFilter"];
+                /** @description Only tasks with one of these priorities; repeat it for several. */
+                priority?: components["parameters"]["PriorityFilter"];
                 /** @description Only the direct subtasks of this task. */
-                parent_task_id?: number;
+                parent_task_id?: components["parameters"]["ParentTaskIdFilter"];
                 /**
-                 * @description Tag filter; repeat it (`tag=a&tag=b`) for a phrase. task-mcp semantics: the tags,
-                 *     joined by a space, must occur as a substring of the task's normalised tag list (ASCII
-                 *     case-insensitive), so `tag=api` also matches `apis`.
+                 * @description Only items carrying every one of these tags (whole tags, compared lowercased); repeat it for
+                 *     several (`tag=api&tag=backend`).
                  */
-                tag?: string[];
+                tag?: components["parameters"]["TagFilter"];
                 /** @description Same filter as `tag`, written as one space-separated string. */
-                tags?: string;
+                tags?: components["parameters"]["TagsFilter"];
+                /**
+                 * @description Only tasks whose title or description contains this text (task-mcp's `LIKE` matching: ASCII
+                 *     case-insensitive; `%` and `_` are wildcards, at most 8 of them).
+                 */
+                q?: components["parameters"]["TextFilter"];
+                /** @description `true`: only `todo` tasks whose dependencies are all done (ready to start); `false`: every other task. */
+                ready?: components["parameters"]["ReadyFilter"];
+                /** @description `true`: only open tasks that other tasks depend on; `false`: the others. */
+                is_blocker?: components["parameters"]["IsBlockerFilter"];
+                /** @description `true`: only tasks with at least one (not deleted) subtask; `false`: only tasks without. */
+                has_subtasks?: components["parameters"]["HasSubtasksFilter"];
+                /** @description Only tasks with exactly this `created_by`. */
+                created_by?: components["parameters"]["CreatedByFilter"];
+                /** @description Only tasks created after this instant (ISO 8601 with an offset, e.g. `2026-11-01T00:00:00Z`). */
+                created_after?: components["parameters"]["CreatedAfter"];
+                /** @description Only tasks created before this instant (ISO 8601 with an offset). */
+                created_before?: components["parameters"]["CreatedBefore"];
+                /** @description Only tasks last updated after this instant (ISO 8601 with an offset). */
+                updated_after?: components["parameters"]["UpdatedAfter"];
+                /** @description Only tasks last updated before this instant (ISO 8601 with an offset). */
+                updated_before?: components["parameters"]["UpdatedBefore"];
+                /**
+                 * @description For polling: only tasks updated at or after this instant (ISO 8601 with an offset). Without
+                 *     `sort` the order is then `updated_at,id`, so tasks changed while you page through the result
+                 *     land at its end and never shift a page you already read.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+                /**
+                 * @description Order: one or more of `priority`, `status`, `created_at`, `updated_at`, `completed_at`,
+                 *     `title`, `id`, comma-separated, each with `-` for descending (`sort=-priority,created_at`).
+                 *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
+                 *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
+                 *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
+                 *     `-created_at` (task-mcp's order).
+                 */
+                sort?: components["parameters"]["TaskSort"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description How many items to skip. */
@@ -1593,10 +2235,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.249Z",
                      *           "updated_at": "2026-11-24T17:23:28.250Z",
                      *           "completed_at": "2026-11-24T17:23:28.250Z",
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "is_blocker": false,
@@ -1617,10 +2260,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.243Z",
                      *           "updated_at": "2026-11-24T17:23:28.246Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "is_blocker": false,
@@ -1630,6 +2274,7 @@ export interface operations {
                      *       "total": 6,
                      *       "limit": 2,
                      *       "offset": 0,
+                     *       "sort": "-created_at",
                      *       "filters": {
                      *         "project_id": "3f05a4b1"
                      *       },
@@ -1646,6 +2291,38 @@ export interface operations {
                      *           "low": 1,
                      *           "medium": 3,
                      *           "high": 2
+                     *         },
+                     *         "project": {
+                     *           "total": 6,
+                     *           "status_counts": {
+                     *             "todo": 4,
+                     *             "in_progress": 0,
+                     *             "blocked": 1,
+                     *             "done": 1,
+                     *             "cancelled": 0,
+                     *             "to_be_deleted": 0
+                     *           },
+                     *           "priority_counts": {
+                     *             "low": 1,
+                     *             "medium": 3,
+                     *             "high": 2
+                     *           }
+                     *         },
+                     *         "filtered": {
+                     *           "total": 6,
+                     *           "status_counts": {
+                     *             "todo": 4,
+                     *             "in_progress": 0,
+                     *             "blocked": 1,
+                     *             "done": 1,
+                     *             "cancelled": 0,
+                     *             "to_be_deleted": 0
+                     *           },
+                     *           "priority_counts": {
+                     *             "low": 1,
+                     *             "medium": 3,
+                     *             "high": 2
+                     *           }
                      *         }
                      *       }
                      *     }
@@ -1731,10 +2408,11 @@ export interface operations {
                      *       "created_at": "2026-11-24T17:23:28.535Z",
                      *       "updated_at": "2026-11-24T17:23:28.535Z",
                      *       "completed_at": null,
+                     *       "subtask_count": 0,
+                     *       "subtask_done_count": 0,
                      *       "workspace_metadata": {
                      *         "workspace_path": "/home/alice/projects/site",
                      *         "git_root": null,
-                     *         "cwd_at_creation": "/work/main",
                      *         "project_name": "Alpha"
                      *       },
                      *       "is_blocker": false,
@@ -1760,7 +2438,7 @@ export interface operations {
     searchTasks: {
         parameters: {
             query: {
-                /** @description The text to look for. */
+                /** @description The text to look for (at most 8 `%` / `_` wildcards). */
                 q: string;
                 /** @description The project to read; defaults to the server's configured default project. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
@@ -1769,6 +2447,15 @@ export interface operations {
                  *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
                  */
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
+                /**
+                 * @description Order: one or more of `priority`, `status`, `created_at`, `updated_at`, `completed_at`,
+                 *     `title`, `id`, comma-separated, each with `-` for descending (`sort=-priority,created_at`).
+                 *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
+                 *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
+                 *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
+                 *     `-created_at` (task-mcp's order).
+                 */
+                sort?: components["parameters"]["TaskSort"];
                 limit?: number;
                 /** @description How many items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -1809,10 +2496,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.233Z",
                      *           "updated_at": "2026-11-24T17:23:28.233Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "is_blocker": false,
@@ -1836,10 +2524,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.226Z",
                      *           "updated_at": "2026-11-24T17:23:28.226Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "is_blocker": true,
@@ -1851,6 +2540,7 @@ export interface operations {
                      *       "total": 2,
                      *       "limit": 20,
                      *       "offset": 0,
+                     *       "sort": "-created_at",
                      *       "query": "api"
                      *     }
                      */
@@ -1911,10 +2601,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.226Z",
                      *           "updated_at": "2026-11-24T17:23:28.226Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "is_blocker": true,
@@ -1940,10 +2631,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.240Z",
                      *           "updated_at": "2026-11-24T17:23:28.240Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "is_blocker": false,
@@ -2007,10 +2699,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.243Z",
                      *           "updated_at": "2026-11-24T17:23:28.246Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "is_blocker": false,
@@ -2021,6 +2714,190 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["TaskCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getTaskGraph: {
+        parameters: {
+            query?: {
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+                /** @description Only this task and its descendants. */
+                root_task_id?: number;
+                /** @description Only tasks with one of these statuses; repeat it for several (`status=todo&status=in_progress`). */
+                status?: components["parameters"]["TaskStatusFilter"];
+                /** @description Most nodes to return. */
+                max_nodes?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "nodes": [
+                     *         {
+                     *           "id": 1,
+                     *           "title": "Design API",
+                     *           "status": "done",
+                     *           "priority": "high",
+                     *           "parent_task_id": null
+                     *         },
+                     *         {
+                     *           "id": 2,
+                     *           "title": "Implement API",
+                     *           "status": "todo",
+                     *           "priority": "medium",
+                     *           "parent_task_id": null
+                     *         },
+                     *         {
+                     *           "id": 3,
+                     *           "title": "Write tests",
+                     *           "status": "todo",
+                     *           "priority": "medium",
+                     *           "parent_task_id": 2
+                     *         }
+                     *       ],
+                     *       "edges": [
+                     *         {
+                     *           "source": 2,
+                     *           "target": 1,
+                     *           "type": "depends_on"
+                     *         },
+                     *         {
+                     *           "source": 2,
+                     *           "target": 3,
+                     *           "type": "parent"
+                     *         }
+                     *       ],
+                     *       "total_nodes": 3,
+                     *       "truncated": false,
+                     *       "root_task_id": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskGraph"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    exportTasks: {
+        parameters: {
+            query?: {
+                /** @description `csv` (RFC 4180, UTF-8 with BOM, formula cells neutralised), `json` (one array), `ndjson` (one object per line) or `md` (a Markdown table). */
+                format?: components["parameters"]["ExportFormat"];
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+                /** @description Only tasks with one of these statuses; repeat it for several (`status=todo&status=in_progress`). */
+                status?: components["parameters"]["TaskStatusFilter"];
+                /** @description Only tasks with one of these priorities; repeat it for several. */
+                priority?: components["parameters"]["PriorityFilter"];
+                /** @description Only the direct subtasks of this task. */
+                parent_task_id?: components["parameters"]["ParentTaskIdFilter"];
+                /**
+                 * @description Only items carrying every one of these tags (whole tags, compared lowercased); repeat it for
+                 *     several (`tag=api&tag=backend`).
+                 */
+                tag?: components["parameters"]["TagFilter"];
+                /** @description Same filter as `tag`, written as one space-separated string. */
+                tags?: components["parameters"]["TagsFilter"];
+                /**
+                 * @description Only tasks whose title or description contains this text (task-mcp's `LIKE` matching: ASCII
+                 *     case-insensitive; `%` and `_` are wildcards, at most 8 of them).
+                 */
+                q?: components["parameters"]["TextFilter"];
+                /** @description `true`: only `todo` tasks whose dependencies are all done (ready to start); `false`: every other task. */
+                ready?: components["parameters"]["ReadyFilter"];
+                /** @description `true`: only open tasks that other tasks depend on; `false`: the others. */
+                is_blocker?: components["parameters"]["IsBlockerFilter"];
+                /** @description `true`: only tasks with at least one (not deleted) subtask; `false`: only tasks without. */
+                has_subtasks?: components["parameters"]["HasSubtasksFilter"];
+                /** @description Only tasks with exactly this `created_by`. */
+                created_by?: components["parameters"]["CreatedByFilter"];
+                /** @description Only tasks created after this instant (ISO 8601 with an offset, e.g. `2026-11-01T00:00:00Z`). */
+                created_after?: components["parameters"]["CreatedAfter"];
+                /** @description Only tasks created before this instant (ISO 8601 with an offset). */
+                created_before?: components["parameters"]["CreatedBefore"];
+                /** @description Only tasks last updated after this instant (ISO 8601 with an offset). */
+                updated_after?: components["parameters"]["UpdatedAfter"];
+                /** @description Only tasks last updated before this instant (ISO 8601 with an offset). */
+                updated_before?: components["parameters"]["UpdatedBefore"];
+                /**
+                 * @description For polling: only tasks updated at or after this instant (ISO 8601 with an offset). Without
+                 *     `sort` the order is then `updated_at,id`, so tasks changed while you page through the result
+                 *     land at its end and never shift a page you already read.
+                 */
+                updated_since?: components["parameters"]["UpdatedSince"];
+                /**
+                 * @description Order: one or more of `priority`, `status`, `created_at`, `updated_at`, `completed_at`,
+                 *     `title`, `id`, comma-separated, each with `-` for descending (`sort=-priority,created_at`).
+                 *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
+                 *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
+                 *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
+                 *     `-created_at` (task-mcp's order).
+                 */
+                sort?: components["parameters"]["TaskSort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tasks, in the requested format. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,title,status,priority,parent_task_id,depends_on,tags,blocker_reason,file_references,created_by,created_at,updated_at,completed_at,subtask_count,subtask_done_count,is_blocker,blocks_task_ids,description
+                     *     1,Design API,done,high,,[],backend,,[],key_0b026dcaf52d,2026-11-24T17:23:28.228Z,2026-11-24T17:23:28.240Z,2026-11-24T17:23:28.240Z,0,0,false,[2],
+                     */
+                    "text/csv": string;
+                    /** @example [] */
+                    "application/json": components["schemas"]["Task"][];
+                    /** @example {"id":1,"title":"Design API"} */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example | id | title | status | priority |
+                     *     |---|---|---|---|
+                     *     | 1 | Design API | done | high |
+                     */
+                    "text/markdown": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2088,10 +2965,11 @@ export interface operations {
                      *       "created_at": "2026-11-24T17:23:28.233Z",
                      *       "updated_at": "2026-11-24T17:23:28.233Z",
                      *       "completed_at": null,
+                     *       "subtask_count": 0,
+                     *       "subtask_done_count": 0,
                      *       "workspace_metadata": {
                      *         "workspace_path": "/home/alice/projects/site",
                      *         "git_root": null,
-                     *         "cwd_at_creation": "/work/main",
                      *         "project_name": "Alpha"
                      *       },
                      *       "is_blocker": false,
@@ -2109,6 +2987,7 @@ export interface operations {
                      *           "tags": [
                      *             "backend"
                      *           ],
+                     *           "linked_tasks_count": 1,
                      *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
                      *           "created_at": "2026-11-24T17:23:28.256Z",
                      *           "updated_at": "2026-11-24T17:23:28.256Z",
@@ -2228,10 +3107,11 @@ export interface operations {
                      *       "created_at": "2026-11-24T17:23:28.734Z",
                      *       "updated_at": "2026-11-24T17:23:28.751Z",
                      *       "completed_at": null,
+                     *       "subtask_count": 0,
+                     *       "subtask_done_count": 0,
                      *       "workspace_metadata": {
                      *         "workspace_path": "/home/alice/projects/site",
                      *         "git_root": null,
-                     *         "cwd_at_creation": "/work/main",
                      *         "project_name": "Alpha"
                      *       },
                      *       "is_blocker": false,
@@ -2301,10 +3181,11 @@ export interface operations {
                      *       "created_at": "2026-11-24T17:23:28.233Z",
                      *       "updated_at": "2026-11-24T17:23:28.233Z",
                      *       "completed_at": null,
+                     *       "subtask_count": 0,
+                     *       "subtask_done_count": 0,
                      *       "workspace_metadata": {
                      *         "workspace_path": "/home/alice/projects/site",
                      *         "git_root": null,
-                     *         "cwd_at_creation": "/work/main",
                      *         "project_name": "Alpha"
                      *       },
                      *       "subtasks": [
@@ -2326,10 +3207,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.240Z",
                      *           "updated_at": "2026-11-24T17:23:28.240Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "subtasks": []
@@ -2390,6 +3272,7 @@ export interface operations {
                      *           "tags": [
                      *             "backend"
                      *           ],
+                     *           "linked_tasks_count": 1,
                      *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
                      *           "created_at": "2026-11-24T17:23:28.256Z",
                      *           "updated_at": "2026-11-24T17:23:28.256Z",
@@ -2520,10 +3403,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        tags: {
-                            tag: string;
-                            count: number;
-                        }[];
+                        tags: components["schemas"]["TagCount"][];
                         total: number;
                     };
                 };
@@ -2532,6 +3412,109 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description Only changes of this project (default every project the key may read). */
+                project_id?: components["schemas"]["ProjectId"];
+                /** @description Same as the `Last-Event-ID` header, for clients that cannot set it. */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description Resume after this event id (browsers send it on their own reconnects); events still in the replay window are sent first. */
+                "Last-Event-ID"?: components["parameters"]["LastEventId"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream (it stays open). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 42
+                     *     event: task.updated
+                     *     data: {"id":"42","type":"task.updated","project_id":"3f05a4b1","task_id":7,"entity_id":null,"etag":null,"changed":["status"],"source":"api","at":"2026-11-24T17:23:28.260Z"}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createEventsToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "token": "evt_Zm9vYmFyYmF6cXV4cXV1eHh5enp5",
+                     *       "expires_at": "2026-11-24T17:24:28.260Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EventsToken"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "key_id": "key_0b026dcaf52d",
+                     *       "access": "read_write",
+                     *       "project_ids": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
@@ -2548,9 +3531,19 @@ export interface operations {
                  */
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
                 entity_type?: components["schemas"]["EntityType"];
-                tag?: string[];
+                /**
+                 * @description Only items carrying every one of these tags (whole tags, compared lowercased); repeat it for
+                 *     several (`tag=api&tag=backend`).
+                 */
+                tag?: components["parameters"]["TagFilter"];
                 /** @description Same filter as `tag`, written as one space-separated string. */
-                tags?: string;
+                tags?: components["parameters"]["TagsFilter"];
+                /**
+                 * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
+                 *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
+                 *     tie-breaker. Default: `-created_at` (task-mcp's order).
+                 */
+                sort?: components["parameters"]["EntitySort"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description How many items to skip. */
@@ -2579,6 +3572,7 @@ export interface operations {
                      *           "description": null,
                      *           "metadata": null,
                      *           "tags": [],
+                     *           "linked_tasks_count": 0,
                      *           "created_by": "27466ad9-cd89-41ce-bfd4-57bb057f1393",
                      *           "created_at": "2026-11-24T17:23:28.257Z",
                      *           "updated_at": "2026-11-24T17:23:28.257Z",
@@ -2596,6 +3590,7 @@ export interface operations {
                      *           "tags": [
                      *             "backend"
                      *           ],
+                     *           "linked_tasks_count": 1,
                      *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
                      *           "created_at": "2026-11-24T17:23:28.256Z",
                      *           "updated_at": "2026-11-24T17:23:28.256Z",
@@ -2604,7 +3599,8 @@ export interface operations {
                      *       ],
                      *       "total": 2,
                      *       "limit": 50,
-                     *       "offset": 0
+                     *       "offset": 0,
+                     *       "sort": "-created_at"
                      *     }
                      */
                     "application/json": components["schemas"]["EntityList"];
@@ -2677,6 +3673,7 @@ export interface operations {
                      *       "description": null,
                      *       "metadata": null,
                      *       "tags": [],
+                     *       "linked_tasks_count": 0,
                      *       "created_by": "key_0b026dcaf52d",
                      *       "created_at": "2026-11-24T17:23:29.003Z",
                      *       "updated_at": "2026-11-24T17:23:29.003Z",
@@ -2702,7 +3699,7 @@ export interface operations {
     searchEntities: {
         parameters: {
             query: {
-                /** @description The text to look for. */
+                /** @description The text to look for (at most 8 `%` / `_` wildcards). */
                 q: string;
                 /** @description The project to read; defaults to the server's configured default project. */
                 project_id?: components["parameters"]["ProjectIdQuery"];
@@ -2712,6 +3709,12 @@ export interface operations {
                  */
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
                 entity_type?: components["schemas"]["EntityType"];
+                /**
+                 * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
+                 *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
+                 *     tie-breaker. Default: `-created_at` (task-mcp's order).
+                 */
+                sort?: components["parameters"]["EntitySort"];
                 limit?: number;
                 /** @description How many items to skip. */
                 offset?: components["parameters"]["Offset"];
@@ -2743,6 +3746,7 @@ export interface operations {
                      *           "tags": [
                      *             "backend"
                      *           ],
+                     *           "linked_tasks_count": 1,
                      *           "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
                      *           "created_at": "2026-11-24T17:23:28.256Z",
                      *           "updated_at": "2026-11-24T17:23:28.256Z",
@@ -2751,10 +3755,77 @@ export interface operations {
                      *       ],
                      *       "total": 1,
                      *       "limit": 20,
-                     *       "offset": 0
+                     *       "offset": 0,
+                     *       "sort": "-created_at"
                      *     }
                      */
                     "application/json": components["schemas"]["EntityList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    exportEntities: {
+        parameters: {
+            query?: {
+                /** @description `csv` (RFC 4180, UTF-8 with BOM, formula cells neutralised), `json` (one array), `ndjson` (one object per line) or `md` (a Markdown table). */
+                format?: components["parameters"]["ExportFormat"];
+                /** @description The project to read; defaults to the server's configured default project. */
+                project_id?: components["parameters"]["ProjectIdQuery"];
+                /**
+                 * @description Alternative to `project_id`: the workspace's absolute path. Accepted only for a registered
+                 *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+                 */
+                workspace_path?: components["parameters"]["WorkspacePathQuery"];
+                entity_type?: components["schemas"]["EntityType"];
+                /**
+                 * @description Only items carrying every one of these tags (whole tags, compared lowercased); repeat it for
+                 *     several (`tag=api&tag=backend`).
+                 */
+                tag?: components["parameters"]["TagFilter"];
+                /** @description Same filter as `tag`, written as one space-separated string. */
+                tags?: components["parameters"]["TagsFilter"];
+                /**
+                 * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
+                 *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
+                 *     tie-breaker. Default: `-created_at` (task-mcp's order).
+                 */
+                sort?: components["parameters"]["EntitySort"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entities, in the requested format. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,entity_type,name,identifier,description,metadata,tags,linked_tasks_count,created_by,created_at,updated_at,updated_by
+                     *     1,file,API module,src/api.ts,,"{""language"":""ts""}",backend,1,key_0b026dcaf52d,2026-11-24T17:23:28.256Z,2026-11-24T17:23:28.256Z,
+                     */
+                    "text/csv": string;
+                    /** @example [] */
+                    "application/json": components["schemas"]["Entity"][];
+                    /** @example {"id":1,"name":"API module"} */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example | id | type | name | identifier |
+                     *     |---|---|---|---|
+                     *     | 1 | file | API module | src/api.ts |
+                     */
+                    "text/markdown": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2795,7 +3866,27 @@ export interface operations {
                      *       "by_type": {
                      *         "file": 1,
                      *         "other": 2
-                     *       }
+                     *       },
+                     *       "tags": [
+                     *         {
+                     *           "tag": "backend",
+                     *           "count": 2
+                     *         },
+                     *         {
+                     *           "tag": "docs",
+                     *           "count": 1
+                     *         }
+                     *       ],
+                     *       "top_tags": [
+                     *         {
+                     *           "tag": "backend",
+                     *           "count": 2
+                     *         },
+                     *         {
+                     *           "tag": "docs",
+                     *           "count": 1
+                     *         }
+                     *       ]
                      *     }
                      */
                     "application/json": {
@@ -2804,6 +3895,8 @@ export interface operations {
                             file: number;
                             other: number;
                         };
+                        tags: components["schemas"]["TagCount"][];
+                        top_tags: components["schemas"]["TagCount"][];
                     };
                 };
             };
@@ -2858,6 +3951,7 @@ export interface operations {
                      *       "tags": [
                      *         "backend"
                      *       ],
+                     *       "linked_tasks_count": 1,
                      *       "created_by": "71b03271-a509-4830-b3a8-6f9723f728d8",
                      *       "created_at": "2026-11-24T17:23:28.256Z",
                      *       "updated_at": "2026-11-24T17:23:28.256Z",
@@ -2968,6 +4062,7 @@ export interface operations {
                      *       "description": null,
                      *       "metadata": null,
                      *       "tags": [],
+                     *       "linked_tasks_count": 0,
                      *       "created_by": "key_0b026dcaf52d",
                      *       "created_at": "2026-11-24T17:23:29.135Z",
                      *       "updated_at": "2026-11-24T17:23:29.148Z",
@@ -3000,8 +4095,19 @@ export interface operations {
                  *     project or a path under one of the server's `ALLOWED_WORKSPACE_ROOTS`.
                  */
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
-                status?: components["schemas"]["TaskStatus"];
-                priority?: components["schemas"]["Priority"];
+                /** @description Only tasks with one of these statuses; repeat it for several (`status=todo&status=in_progress`). */
+                status?: components["parameters"]["TaskStatusFilter"];
+                /** @description Only tasks with one of these priorities; repeat it for several. */
+                priority?: components["parameters"]["PriorityFilter"];
+                /**
+                 * @description Order: one or more of `priority`, `status`, `created_at`, `updated_at`, `completed_at`,
+                 *     `title`, `id`, comma-separated, each with `-` for descending (`sort=-priority,created_at`).
+                 *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
+                 *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
+                 *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
+                 *     `-created_at` (task-mcp's order).
+                 */
+                sort?: components["parameters"]["TaskSort"];
                 /** @description Page size. */
                 limit?: components["parameters"]["Limit"];
                 /** @description How many items to skip. */
@@ -3039,10 +4145,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.919Z",
                      *           "updated_at": "2026-11-24T17:23:28.919Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "link_created_at": "2026-11-24T17:23:28.922Z",
@@ -3069,10 +4176,11 @@ export interface operations {
                      *           "created_at": "2026-11-24T17:23:28.233Z",
                      *           "updated_at": "2026-11-24T17:23:28.233Z",
                      *           "completed_at": null,
+                     *           "subtask_count": 0,
+                     *           "subtask_done_count": 0,
                      *           "workspace_metadata": {
                      *             "workspace_path": "/home/alice/projects/site",
                      *             "git_root": null,
-                     *             "cwd_at_creation": "/work/main",
                      *             "project_name": "Alpha"
                      *           },
                      *           "link_created_at": "2026-11-24T17:23:28.259Z",
