@@ -99,7 +99,8 @@ export interface paths {
          * Prometheus metrics
          * @description Metrics in the Prometheus text format: HTTP requests and durations by route template, MCP tool
          *     calls, pool sessions and waits, circuit breaker state, cache hits, process metrics. When
-         *     `METRICS_PORT` is set they are also served without a key on that port.
+         *     `METRICS_PORT` is set they are also served without a key on that port. Keys limited to some
+         *     projects get 403 (metrics span every project).
          */
         get: operations["getMetrics"];
         put?: never;
@@ -210,7 +211,7 @@ export interface paths {
          * @description Registers a workspace in task-mcp's registry so tasks can be created in it: the path must be
          *     absolute and lie under one of the server's `ALLOWED_WORKSPACE_ROOTS` (by default the home
          *     directory of the user running the service). 201 when it is new, 200 when it was registered
-         *     already (an empty `friendly_name` is then left as it is). Nothing is created on disk but the
+         *     already (then nothing is changed: rename with `PATCH`). Nothing is created on disk but the
          *     project's database under `TASK_MCP_HOME`.
          */
         post: operations["createProject"];
@@ -1275,7 +1276,11 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The `workspace_path` is neither a registered project nor under an allowed root. */
+        /**
+         * @description The key's scopes do not allow this (`API_KEY_SCOPES`: a read-only key writing, a project-bound
+         *     key naming another project), or the `workspace_path` is neither a registered project nor under
+         *     one of the server's `ALLOWED_WORKSPACE_ROOTS`.
+         */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1731,6 +1736,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
         };
     };
     getDocs: {

@@ -20,14 +20,16 @@ import type { TransportKind } from './mcp/transports/index.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { requestLog } from './observability/request-log.js';
 import { entityHandlers } from './routes/entities.js';
+import { eventHandlers } from './routes/events.js';
 import { healthHandlers } from './routes/health.js';
 import { projectHandlers } from './routes/projects.js';
 import { taskHandlers } from './routes/tasks.js';
 import type { Runtime } from './runtime.js';
 import { OPENAPI_PATH, VERSION } from './version.js';
+import { webHandlers } from './web/web-routes.js';
 
 export interface AppOptions {
-  runtime: Pick<Runtime, 'services' | 'idempotency' | 'pool' | 'breaker' | 'metrics'>;
+  runtime: Pick<Runtime, 'services' | 'idempotency' | 'pool' | 'breaker' | 'metrics' | 'cache' | 'events' | 'tokens' | 'watcher' | 'store' | 'redis'>;
   transport: TransportKind;
   verifier: ApiKeyVerifier;
   log: Logger;
@@ -52,7 +54,7 @@ export function createApp(options: AppOptions): Express {
   app.use(securityHeaders());
   app.use(corsPolicy(options.corsOrigins));
   app.use(compression({ threshold: 1024 }));
-  app.use(identifyApiKey(verifier));
+  app.use(identifyApiKey(verifier, runtime.tokens));
   app.use(...rateLimits(options.rateLimit));
   app.use(requestDeadline(options.requestTimeoutMs));
   app.use(express.json({ limit: options.bodyLimit }));
@@ -64,6 +66,8 @@ export function createApp(options: AppOptions): Express {
       validateResponses: options.validateResponses,
       validateSecurity: {
         handlers: {
+          // identifyApiKey already accepted an events token on the one route that takes one.
+          EventsToken: (req) => !!req.apiKey,
           ApiKeyAuth: (req) => {
             if (req.apiKey) return true;
             // Logged without the key itself.
@@ -76,14 +80,20 @@ export function createApp(options: AppOptions): Express {
   );
 
   const ctx = { ...runtime, transport: options.transport, version: VERSION };
-  const resolveWorkspace = (selector: { project_id?: string; workspace_path?: string }) => runtime.services.resolver.resolve(selector);
+  const resolveWorkspace = async (selector: { project_id?: string; workspace_path?: string }) => {
+    const ws = await runtime.services.resolver.resolve(selector);
+    runtime.watcher?.touch(ws.workspacePath, ws.projectId);
+    return ws;
+  };
   // Typed as the full map: an operation in openapi.yaml without a handler fails to compile.
   const handlers: OperationHandlers = {
     ...healthHandlers(ctx),
     ...projectHandlers(ctx),
     ...taskHandlers(ctx),
     ...entityHandlers(ctx),
+    ...eventHandlers(ctx),
     ...docsHandlers(),
+    ...webHandlers(),
   };
   app.use(dispatch(handlers, { resolveWorkspace }));
 

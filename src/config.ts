@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import type { KeyScope } from './http/api-keys.js';
 import { TRANSPORTS, TRANSPORT_KINDS } from './mcp/transports/index.js';
 
 const bool = z
@@ -46,8 +47,10 @@ const variables = z.object({
     .pipe(z.array(z.string().regex(/^[0-9a-fA-F]{64}$/, 'each entry must be a sha256 hex digest')))
     .default([]),
   API_KEY_FILE: z.string().min(1).default(path.join(os.homedir(), '.config', 'task-viewer-api', 'api-key')),
+  API_KEY_SCOPES: z.string().optional(),
 
   CACHE_TTL_MS: int(0).default(5_000),
+  CHANGE_POLL_MS: int(0).default(500),
   CACHE_MAX_ENTRIES: int(1).default(5_000),
   IDEMPOTENCY_TTL_MS: int(1_000).default(24 * 60 * 60 * 1000),
   IDEMPOTENCY_MAX_KEYS: int(1).default(100_000),
@@ -74,7 +77,31 @@ const schema = variables.superRefine((env, ctx) => {
 /** Every variable the service reads (documented in README.md and .env.example; a test checks). */
 export const CONFIG_VARIABLES = Object.keys(variables.shape);
 
-export type Config = z.infer<typeof schema> & { mcpArgs: string[]; trustProxy: boolean | number | string };
+export type Config = z.infer<typeof schema> & { mcpArgs: string[]; trustProxy: boolean | number | string; keyScopes: Record<string, KeyScope> };
+
+const scopeSchema = z.record(
+  z.string().regex(/^key_[0-9a-f]{12}$/, 'keys are named by their id, key_ + 12 hex digits (see GET /api/v1/me)'),
+  z.object({
+    access: z.enum(['read', 'read_write']).default('read_write'),
+    projects: z.array(z.string().regex(/^[0-9a-f]{8}$/, 'must be an 8-hex-digit project id')).min(1).nullable().default(null),
+  }).strict(),
+);
+
+/** `API_KEY_SCOPES`: JSON `{"key_<12 hex>": {"access": "read", "projects": ["3f05a4b1"]}}`. */
+function parseScopes(raw: string | undefined): Record<string, KeyScope> {
+  if (!raw?.trim()) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  API_KEY_SCOPES: not valid JSON (${(err as Error).message})`);
+  }
+  const result = scopeSchema.safeParse(json);
+  if (!result.success) {
+    throw new ConfigError(`Invalid configuration:\n${result.error.issues.map((i) => `  API_KEY_SCOPES.${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return result.data;
+}
 
 export class ConfigError extends Error {}
 
@@ -110,5 +137,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (err) {
     throw err instanceof ConfigError ? err : new ConfigError(`MCP_ARGS: ${(err as Error).message}`);
   }
-  return { ...result.data, mcpArgs, trustProxy: parseTrustProxy(result.data.TRUST_PROXY) };
+  return { ...result.data, mcpArgs, trustProxy: parseTrustProxy(result.data.TRUST_PROXY), keyScopes: parseScopes(result.data.API_KEY_SCOPES) };
 }

@@ -13,7 +13,14 @@ import { McpGateway } from './mcp/gateway.js';
 import { SessionPool } from './mcp/pool.js';
 import { TRANSPORTS, type TransportSettings } from './mcp/transports/index.js';
 import { Metrics } from './observability/metrics.js';
+import { MemoryEventBus, type EventBus } from './events/bus.js';
+import { ChangePublisher } from './events/change-publisher.js';
+import { ChangeWatcher } from './events/change-watcher.js';
+import { EventHub } from './events/event-hub.js';
+import { MemoryDedupStore } from './events/memory-dedup.js';
+import { EventTokens, MemoryTokenStore } from './events/tokens.js';
 import { type Services, createServices } from './service/index.js';
+import { type StoreState, cachedStoreCheck } from './store-check.js';
 
 export interface Runtime {
   /** The transport's label for logs, metrics and health (e.g. `embedded`, `http:host:8765`). */
@@ -25,6 +32,14 @@ export interface Runtime {
   cache: ReadCache;
   services: Services;
   idempotency: IdempotencyGuard;
+  bus: EventBus;
+  events: EventHub;
+  tokens: EventTokens;
+  /** Finds writes made straight to the task-mcp files (local stores only). */
+  watcher: ChangeWatcher | undefined;
+  /** The local store's state (`checked: false` when the backend is remote). */
+  store(): { checked: boolean } & StoreState;
+  redis: { configured: boolean; status: 'disabled' | 'ready' | 'down' };
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -84,12 +99,28 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     ttlMs: config.CACHE_TTL_MS,
     onLookup: (result) => metrics.cacheRequests.inc({ result }),
   });
-  const services = createServices(
+  const bus = new MemoryEventBus();
+  const notifier = new ChangePublisher(bus, new MemoryDedupStore(), log);
+  const services = createServices({
     gateway,
     cache,
-    { defaultProjectId: config.DEFAULT_PROJECT_ID, defaultWorkspacePath: config.DEFAULT_WORKSPACE_PATH, allowedRoots: config.ALLOWED_WORKSPACE_ROOTS },
+    resolver: { defaultProjectId: config.DEFAULT_PROJECT_ID, defaultWorkspacePath: config.DEFAULT_WORKSPACE_PATH, allowedRoots: config.ALLOWED_WORKSPACE_ROOTS },
+    notifier,
     log,
-  );
+  });
+  const events = new EventHub(bus, { heartbeatMs: 15_000, maxBufferedBytes: 256 * 1024, retryMs: 2_000 }, (open) => metrics.sseConnections.set(open));
+  const tokens = new EventTokens(new MemoryTokenStore());
+  const watcher = transport.localStore
+    ? new ChangeWatcher(
+        { home: config.TASK_MCP_HOME, intervalMs: config.CHANGE_POLL_MS, maxWatched: 32, idleMs: 10 * 60_000, interests: () => events.interests() },
+        cache,
+        services,
+        notifier,
+        log,
+      )
+    : undefined;
+  const storeCheck = cachedStoreCheck(config.TASK_MCP_HOME);
+  const store = () => (transport.localStore ? { checked: true, ...storeCheck() } : { checked: false, writable: true });
   const idempotency = new IdempotencyGuard(new MemoryIdempotencyStore(config.IDEMPOTENCY_MAX_KEYS), {
     ttlMs: config.IDEMPOTENCY_TTL_MS,
     waitMs: config.MCP_CALL_TIMEOUT_MS + config.MCP_ACQUIRE_TIMEOUT_MS,
@@ -104,15 +135,25 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     cache,
     services,
     idempotency,
+    bus,
+    events,
+    tokens,
+    watcher,
+    store,
+    redis: { configured: false, status: 'disabled' },
     async start() {
       await pool.start();
+      if (config.CHANGE_POLL_MS > 0) watcher?.start();
       pool.startIdleChecks(config.MCP_PING_INTERVAL_MS, Math.min(config.MCP_CALL_TIMEOUT_MS, 5_000));
       // The registry is loaded eagerly; a backend that is down now is retried on the first request.
       await services.resolver.refresh().catch((err: unknown) => log.warn({ err }, 'could not load the project registry yet'));
     },
     async close() {
+      events.closeAll('the service is shutting down');
+      watcher?.stop();
       breaker.shutdown();
       await pool.close();
+      await bus.close();
     },
   };
 }

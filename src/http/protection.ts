@@ -7,6 +7,7 @@ import type { RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
+import type { EventTokens } from '../events/tokens.js';
 import type { ApiKeyVerifier } from './api-keys.js';
 import { HttpError, sendError } from './error-format.js';
 
@@ -43,15 +44,23 @@ export function corsPolicy(origins: string[]): RequestHandler {
 }
 
 /**
- * Works out who is calling before the rate limiter needs it. Only a valid key sets `req.apiKey`;
- * refusing a bad one is left to the OpenAPI security check, which knows which routes are open.
+ * Works out who is calling before the rate limiter needs it. Only a valid key (or, on the events
+ * stream, a valid events token) sets `req.apiKey`; refusing a bad one is left to the OpenAPI security
+ * check, which knows which routes are open.
  */
-export function identifyApiKey(verifier: ApiKeyVerifier): RequestHandler {
+export function identifyApiKey(verifier: ApiKeyVerifier, tokens: EventTokens): RequestHandler {
   return (req, _res, next) => {
     req.apiKey = verifier.verify(req.get('x-api-key'));
-    next();
+    const token = req.query.access_token;
+    if (req.apiKey || typeof token !== 'string' || req.path.toLowerCase() !== EVENTS_PATH) return next();
+    tokens.verify(token).then((identity) => {
+      req.apiKey = identity;
+      next();
+    }, next);
   };
 }
+
+const EVENTS_PATH = '/api/v1/events';
 
 export interface RateLimitOptions {
   perMinute: number;

@@ -15,6 +15,8 @@ import type { operations } from '../../generated/openapi.js';
 import { OPERATION_PARAMS } from '../../generated/operation-params.js';
 import type { OperationId, QueryOf, TakesWorkspace } from '../contract.js';
 import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
+import { assertMayUseProject, assertMayWrite } from '../domain/access.js';
+import { hash8 } from '../taskmcp/paths.js';
 import type { ApiKeyIdentity } from './api-keys.js';
 
 export type { OperationId };
@@ -61,11 +63,15 @@ interface OpenApiRequestInfo {
 }
 
 export interface DispatchOptions {
-  /** Turns `project_id` / `workspace_path` (or the defaults) into a workspace the caller may use. */
-  resolveWorkspace(selector: { project_id?: string; workspace_path?: string }, caller: ApiKeyIdentity): Promise<ResolvedWorkspace>;
+  /** Turns `project_id` / `workspace_path` (or the defaults) into a workspace. */
+  resolveWorkspace(selector: { project_id?: string; workspace_path?: string }): Promise<ResolvedWorkspace>;
 }
 
-export const ANONYMOUS: ApiKeyIdentity = { id: 'anonymous' };
+/** Operations that change nothing although they are not GETs. */
+const NOT_WRITES: ReadonlySet<string> = new Set<OperationId>(['createEventsToken']);
+
+/** The caller of operations without security (health, docs, the web app): may read, owns nothing. */
+export const ANONYMOUS: ApiKeyIdentity = { id: 'anonymous', access: 'read', projects: [] };
 
 export function dispatch(handlers: OperationHandlers, options: DispatchOptions): RequestHandler {
   const byId = handlers as unknown as Record<string, (req: unknown) => Promise<unknown>>;
@@ -78,11 +84,19 @@ export function dispatch(handlers: OperationHandlers, options: DispatchOptions):
     try {
       const spec = params[id]!;
       const caller = req.apiKey ?? ANONYMOUS;
+      const pathParams = (info?.pathParams ?? req.params) as Record<string, unknown>;
+      // Scopes: a read-only key changes nothing; a project-bound key names only its projects.
+      if (req.apiKey && req.method !== 'GET' && req.method !== 'HEAD' && !NOT_WRITES.has(id)) assertMayWrite(caller);
+      if (req.apiKey && typeof pathParams.project_id === 'string') assertMayUseProject(caller, pathParams.project_id);
       // The validator has already coerced path and query values to the spec's types.
       const query = { ...spec.defaults, ...(req.query as Record<string, unknown>) };
       const headers = Object.fromEntries(spec.headers.map((name) => [name, req.get(name)]).filter(([, v]) => v !== undefined));
-      const workspace = spec.workspace ? await options.resolveWorkspace(query as { project_id?: string; workspace_path?: string }, caller) : undefined;
-      const reply = (await handler({ params: info?.pathParams ?? req.params, query, headers, body: req.body, caller, workspace, raw: req, res })) as
+      let workspace: ResolvedWorkspace | undefined;
+      if (spec.workspace) {
+        workspace = await options.resolveWorkspace(query as { project_id?: string; workspace_path?: string });
+        assertMayUseProject(caller, workspace.projectId ?? hash8(workspace.workspacePath));
+      }
+      const reply = (await handler({ params: pathParams, query, headers, body: req.body, caller, workspace, raw: req, res })) as
         | { status: number; body?: unknown; headers?: Record<string, string>; text?: string }
         | undefined;
       // A streaming handler answered itself; the request deadline may have answered already.

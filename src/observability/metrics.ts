@@ -62,6 +62,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sseConnections = new Gauge({
+    name: 'sse_connections',
+    help: 'Open event streams (GET /api/v1/events)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -15,7 +15,8 @@ export function requestLog(log: Logger): RequestHandler {
     // The request id is bound to the request's logger, so every line logged through req.log has it.
     customProps: (req) => ({ request_id: (req as Request).requestId }),
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      // The events token is a credential: it never reaches the log.
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/([?&]access_token=)[^&]*/gi, '$1[redacted]') }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customSuccessObject: (req, _res, val) => withRouteAndCaller(req as Request, val),

@@ -1,4 +1,7 @@
 /** What the route modules need from the rest of the service. */
+import type { ReadCache } from '../cache/read-cache.js';
+import type { EventHub } from '../events/event-hub.js';
+import type { EventTokens } from '../events/tokens.js';
 import type { ApiKeyIdentity } from '../http/api-keys.js';
 import type { IdempotencyGuard } from '../http/idempotency.js';
 import type { McpBreaker } from '../mcp/breaker.js';
@@ -10,12 +13,18 @@ import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
 
 export interface RouteContext {
   services: Services;
+  events: EventHub;
+  tokens: EventTokens;
   idempotency: IdempotencyGuard;
   pool: SessionPool;
   breaker: McpBreaker;
   metrics: Metrics;
+  cache: ReadCache;
   transport: TransportKind;
   version: string;
+  /** The local store's state (`checked: false` for remote backends). */
+  store: () => { checked: boolean; writable: boolean };
+  redis: { configured: boolean; status: 'disabled' | 'ready' | 'down'; rate_limits?: 'shared' | 'fail_open' };
 }
 
 declare module 'express-serve-static-core' {

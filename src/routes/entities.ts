@@ -1,7 +1,10 @@
 /** Entity operations (openapi.yaml tag Entities): one handler per operationId over the entity read/write models. */
 import type { Schemas } from '../contract.js';
-import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
+import { conditionalGet, etagOf } from '../domain/etag.js';
+import { ENTITY_COLUMNS, ENTITY_MARKDOWN } from '../export/columns.js';
+import { exportBasename, sendExport } from '../export/export-stream.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
+import { entityQueryArgs } from '../service/entity-reads.js';
 import { type RouteContext, projectQuery } from './context.js';
 
 export function entityHandlers({ services: { entities, entityWrites }, idempotency }: RouteContext) {
@@ -19,19 +22,28 @@ export function entityHandlers({ services: { entities, entityWrites }, idempoten
 
     searchEntities: async ({ workspace, query }) => ({ status: 200, body: await entities.searchEntities(workspace, query) }),
 
+    exportEntities: async ({ workspace, query, res }) => {
+      await sendExport(res, {
+        format: query.format,
+        basename: exportBasename('entities', workspace.projectId),
+        rows: entities.eachEntity(workspace, entityQueryArgs(query)),
+        columns: ENTITY_COLUMNS,
+        markdownHeaders: ENTITY_MARKDOWN,
+      });
+      return undefined;
+    },
+
     getEntityStats: async ({ workspace }) => ({ status: 200, body: await entities.getEntityStats(workspace) }),
 
     getEntity: async ({ workspace, params, headers }) => conditionalGet(headers['If-None-Match'], await entities.getEntity(workspace, params.entity_id)),
 
     updateEntity: async ({ workspace, params, body, headers }) => {
-      await assertIfMatch(headers['If-Match'], async () => etagOf(await entityWrites.currentEntity(workspace, params.entity_id)));
-      const entity = await entityWrites.updateEntity(workspace, params.entity_id, body);
+      const entity = await entityWrites.updateEntity(workspace, params.entity_id, body, headers['If-Match']);
       return { status: 200, body: entity, headers: { ETag: etagOf(entity) } };
     },
 
     deleteEntity: async ({ workspace, params, headers }) => {
-      await assertIfMatch(headers['If-Match'], async () => etagOf(await entityWrites.currentEntity(workspace, params.entity_id)));
-      await entityWrites.deleteEntity(workspace, params.entity_id);
+      await entityWrites.deleteEntity(workspace, params.entity_id, headers['If-Match']);
       return { status: 204, body: undefined };
     },
 

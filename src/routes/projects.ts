@@ -1,19 +1,25 @@
-/** Project operations (openapi.yaml tag Projects) over the project read/write models. */
-import type { Schemas } from '../contract.js';
-import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
+/** Project operations (openapi.yaml tag Projects) over the project read/write models, and the caller's own scopes. */
+import { assertMayUseProject, mayUseProject } from '../domain/access.js';
+import { conditionalGet } from '../domain/etag.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
+import { projectEtag } from '../service/project-writes.js';
+import { hash8 } from '../taskmcp/paths.js';
 import type { RouteContext } from './context.js';
 
-/** task-mcp bumps last_accessed on every read, so it is left out of the validator. */
-function projectEtag({ last_accessed: _ignored, ...stable }: Schemas['ProjectDetail']): string {
-  return etagOf(stable);
-}
-
-export function projectHandlers({ services: { projects, projectWrites } }: RouteContext) {
+export function projectHandlers({ services: { projects, projectWrites, resolver } }: RouteContext) {
   return {
-    listProjects: async () => {
-      const list = await projects.listProjects();
+    listProjects: async ({ caller }) => {
+      const list = (await projects.listProjects()).filter((p) => mayUseProject(caller, p.id));
       return { status: 200, body: { projects: list, total: list.length } };
+    },
+
+    createProject: async ({ body, caller }) => {
+      // The same checks as a workspace_path in a query: registered, or under ALLOWED_WORKSPACE_ROOTS.
+      const ws = await resolver.resolve({ workspace_path: body.workspace_path });
+      assertMayUseProject(caller, ws.projectId ?? hash8(ws.workspacePath));
+      const { project, created } = await projectWrites.createProject(ws.workspacePath, body.friendly_name);
+      const headers = { ETag: projectEtag(project), ...(created ? { Location: `/api/v1/projects/${project.id}` } : {}) };
+      return created ? { status: 201, body: project, headers } : { status: 200, body: project, headers };
     },
 
     getProject: async ({ params, headers }) => {
@@ -22,10 +28,10 @@ export function projectHandlers({ services: { projects, projectWrites } }: Route
     },
 
     updateProject: async ({ params, body, headers }) => {
-      await assertIfMatch(headers['If-Match'], async () => projectEtag(await projects.getProject(params.project_id, { fresh: true })));
-      await projectWrites.updateProject(params.project_id, body.friendly_name);
-      const project = await projects.getProject(params.project_id, { fresh: true });
+      const project = await projectWrites.updateProject(params.project_id, body.friendly_name, headers['If-Match']);
       return { status: 200, body: project, headers: { ETag: projectEtag(project) } };
     },
+
+    getMe: async ({ caller }) => ({ status: 200, body: { key_id: caller.id, access: caller.access, project_ids: caller.projects ? [...caller.projects] : null } }),
   } satisfies Partial<OperationHandlers>;
 }

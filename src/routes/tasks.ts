@@ -1,7 +1,10 @@
 /** Task operations (openapi.yaml tag Tasks): one handler per operationId, each a thin call into the task read/write models. */
 import type { Schemas } from '../contract.js';
-import { assertIfMatch, conditionalGet, etagOf } from '../http/etag.js';
+import { conditionalGet, etagOf } from '../domain/etag.js';
+import { TASK_COLUMNS, TASK_MARKDOWN } from '../export/columns.js';
+import { exportBasename, sendExport } from '../export/export-stream.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
+import { taskQueryArgs } from '../service/task-query.js';
 import { type RouteContext, projectQuery } from './context.js';
 
 export function taskHandlers({ services: { tasks, taskWrites }, idempotency }: RouteContext) {
@@ -23,18 +26,29 @@ export function taskHandlers({ services: { tasks, taskWrites }, idempotency }: R
 
     getBlockedTasks: async ({ workspace, query }) => ({ status: 200, body: await tasks.getBlockedTasks(workspace, query.limit) }),
 
+    getTaskGraph: async ({ workspace, query }) => ({ status: 200, body: await tasks.getTaskGraph(workspace, query) }),
+
+    exportTasks: async ({ workspace, query, res }) => {
+      await sendExport(res, {
+        format: query.format,
+        basename: exportBasename('tasks', workspace.projectId),
+        rows: tasks.eachTask(workspace, taskQueryArgs(query)),
+        columns: TASK_COLUMNS,
+        markdownHeaders: TASK_MARKDOWN,
+      });
+      return undefined;
+    },
+
     getTask: async ({ workspace, params, query, headers }) =>
       conditionalGet(headers['If-None-Match'], await tasks.getTask(workspace, params.task_id, query.include?.includes('entities') ?? false)),
 
     updateTask: async ({ workspace, params, body, headers }) => {
-      await assertIfMatch(headers['If-Match'], async () => etagOf(await taskWrites.currentTask(workspace, params.task_id)));
-      const task = await taskWrites.updateTask(workspace, params.task_id, body);
+      const task = await taskWrites.updateTask(workspace, params.task_id, body, headers['If-Match']);
       return { status: 200, body: task, headers: { ETag: etagOf(task) } };
     },
 
     deleteTask: async ({ workspace, params, query, headers }) => {
-      await assertIfMatch(headers['If-Match'], async () => etagOf(await taskWrites.currentTask(workspace, params.task_id)));
-      await taskWrites.deleteTask(workspace, params.task_id, query.cascade);
+      await taskWrites.deleteTask(workspace, params.task_id, query.cascade, headers['If-Match']);
       return { status: 204, body: undefined };
     },
 

@@ -105,19 +105,35 @@ export function toTaskFields(row: Row): TaskFields {
     created_at: toIsoTimestamp(row.created_at),
     updated_at: toIsoTimestamp(row.updated_at),
     completed_at: toIsoTimestamp(row.completed_at),
-    workspace_metadata: toObject(row.workspace_metadata),
+    subtask_count: Number(row.subtask_count ?? 0),
+    subtask_done_count: Number(row.subtask_done_count ?? 0),
+    workspace_metadata: workspaceMetadata(row.workspace_metadata),
   };
 }
 
-/** A task plus who it blocks; `dependents` are the ids of open tasks that depend on it. */
-export function toTask(row: Row, dependents: readonly number[]): Task {
-  const fields = toTaskFields(row);
-  return { ...fields, is_blocker: !CLOSED_STATUSES.has(fields.status) && dependents.length > 0, blocks_task_ids: [...dependents] };
+/** What task-mcp recorded about the workspace, without the server's working directory (not the caller's business). */
+function workspaceMetadata(value: unknown): Record<string, unknown> | null {
+  const parsed = toObject(value);
+  if (!parsed) return null;
+  const { cwd_at_creation: _serverCwd, ...rest } = parsed;
+  return rest;
 }
 
+/**
+ * A `query_tasks` row (task row + `subtask_count`, `subtask_done_count`, `dependents`: the ids of the
+ * tasks that list it in depends_on) as an API task.
+ */
+export function toTask(row: Row): Task {
+  const fields = toTaskFields(row);
+  const dependents = toIntArray(row.dependents);
+  return { ...fields, is_blocker: !CLOSED_STATUSES.has(fields.status) && dependents.length > 0, blocks_task_ids: dependents };
+}
+
+/** A `get_task_tree` node: its subtask counts are its own children. */
 export function toTaskTree(row: Row): TaskTreeNode {
   const subtasks = Array.isArray(row.subtasks) ? (row.subtasks as Row[]) : [];
-  return { ...toTaskFields(row), subtasks: subtasks.map(toTaskTree) };
+  const counted = { ...row, subtask_count: subtasks.length, subtask_done_count: subtasks.filter((c) => c.status === 'done').length };
+  return { ...toTaskFields(counted), subtasks: subtasks.map(toTaskTree) };
 }
 
 export function toLinkedTask(row: Row): LinkedTask {
@@ -135,6 +151,7 @@ export function toEntity(row: Row): Entity {
     // Unparseable legacy text is returned as the string it is rather than dropped.
     metadata: metadata === undefined ? row.metadata : metadata,
     tags: toTags(row.tags),
+    linked_tasks_count: Number(row.linked_tasks_count ?? 0),
     created_by: str(row.created_by),
     created_at: toIsoTimestamp(row.created_at),
     updated_at: toIsoTimestamp(row.updated_at),
@@ -146,13 +163,26 @@ export function toLinkedEntity(row: Row): LinkedEntity {
   return { ...toEntity(row), link_created_at: toIsoTimestamp(row.link_created_at), link_created_by: str(row.link_created_by) };
 }
 
-export function toProject(row: Row): Project {
+export type ProjectFields = Schemas['ProjectFields'];
+
+export function toProjectFields(row: Row): ProjectFields {
   return {
     id: String(row.id),
     workspace_path: String(row.workspace_path ?? ''),
-    friendly_name: str(row.friendly_name),
+    // task-mcp cannot store NULL once a name was set: an empty name is no name.
+    friendly_name: str(row.friendly_name) || null,
     created_at: toIsoTimestamp(row.created_at),
     last_accessed: toIsoTimestamp(row.last_accessed),
+  };
+}
+
+/** A `list_project_summaries` row (a project plus `total_tasks` and `by_status`) for the project switcher. */
+export function toProject(row: Row): Project {
+  const byStatus = (row.by_status ?? {}) as Record<string, number>;
+  const count = (s: string) => Number(byStatus[s] ?? 0);
+  return {
+    ...toProjectFields(row),
+    counts: { total_tasks: Number(row.total_tasks ?? 0), open_tasks: count('todo') + count('in_progress') + count('blocked'), blocked_tasks: count('blocked') },
   };
 }
 
@@ -180,8 +210,3 @@ export function toEnvelope(payload: unknown): Envelope {
   return { total: typeof env.total_count === 'number' ? env.total_count : items.length, items };
 }
 
-/** `tag=a&tag=b` and `tags=a b` (the API's two spellings) as task-mcp's one tag filter string. */
-export function tagFilterOf(tag: readonly string[] | undefined, tags: string | undefined): string | undefined {
-  const words = [...(tag ?? []), ...(tags ? tags.split(/\s+/).filter(Boolean) : [])];
-  return words.length ? words.join(' ') : undefined;
-}

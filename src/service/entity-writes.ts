@@ -1,6 +1,9 @@
-/** Write model for entities: `createEntity`, `updateEntity`, `deleteEntity`. */
+/** Write model for entities: `createEntity`, `updateEntity`, `deleteEntity`, with atomic `If-Match`. */
 import type { Schemas } from '../contract.js';
+import type { ChangeNotifier } from '../domain/changes.js';
+import { etagOf } from '../domain/etag.js';
 import { toEntity } from './adapter.js';
+import type { ConditionalWrites, Current } from './conditional-write.js';
 import type { EntityReads } from './entity-reads.js';
 import { tagsArg } from './task-writes.js';
 import { type Row, type ToolBackend, defined } from './tool-backend.js';
@@ -15,16 +18,13 @@ function metadataArg(value: unknown): unknown {
 export class EntityWrites {
   constructor(
     private readonly backend: ToolBackend,
-    private readonly reads: Pick<EntityReads, 'getEntity'>,
+    private readonly reads: Pick<EntityReads, 'getEntity' | 'row'>,
+    private readonly conditional: ConditionalWrites,
+    private readonly notifier: ChangeNotifier,
   ) {}
 
-  /** The entity as GET returns it (fresh, for If-Match). */
-  currentEntity(ws: ResolvedWorkspace, entityId: number): Promise<Schemas['Entity']> {
-    return this.reads.getEntity(ws, entityId, { fresh: true });
-  }
-
   async createEntity(ws: ResolvedWorkspace, body: Schemas['EntityCreate'], createdBy: string): Promise<Schemas['Entity']> {
-    const row = await this.backend.write(
+    const row = (await this.backend.write(
       'create_entity',
       defined({
         workspace_path: ws.workspacePath,
@@ -36,27 +36,48 @@ export class EntityWrites {
         tags: tagsArg(body.tags),
         created_by: createdBy,
       }),
-    );
-    return toEntity(row as Row);
+    )) as Row;
+    const entity = await this.reads.getEntity(ws, Number(row.id), { fresh: true });
+    await this.announce(ws, 'entity.created', entity, null);
+    return entity;
   }
 
-  async updateEntity(ws: ResolvedWorkspace, entityId: number, body: Schemas['EntityUpdate']): Promise<Schemas['Entity']> {
-    const row = await this.backend.write(
-      'update_entity',
-      defined({
-        workspace_path: ws.workspacePath,
-        entity_id: entityId,
-        name: body.name,
-        identifier: body.identifier,
-        description: body.description,
-        metadata: metadataArg(body.metadata),
-        tags: tagsArg(body.tags),
-      }),
+  async updateEntity(ws: ResolvedWorkspace, entityId: number, body: Schemas['EntityUpdate'], ifMatch?: string): Promise<Schemas['Entity']> {
+    const args = defined({
+      workspace_path: ws.workspacePath,
+      entity_id: entityId,
+      name: body.name,
+      identifier: body.identifier,
+      description: body.description,
+      metadata: metadataArg(body.metadata),
+      tags: tagsArg(body.tags),
+    });
+    await this.conditional.run(this.key(ws, entityId), ifMatch, 'update_entity_checked', () => this.current(ws, entityId), (version) =>
+      version === undefined ? this.backend.write('update_entity', args) : this.backend.write('update_entity_checked', { ...args, expected_updated_at: version }),
     );
-    return toEntity(row as Row);
+    const entity = await this.reads.getEntity(ws, entityId, { fresh: true });
+    await this.announce(ws, 'entity.updated', entity, Object.keys(body));
+    return entity;
   }
 
-  async deleteEntity(ws: ResolvedWorkspace, entityId: number): Promise<void> {
-    await this.backend.write('delete_entity', { workspace_path: ws.workspacePath, entity_id: entityId });
+  async deleteEntity(ws: ResolvedWorkspace, entityId: number, ifMatch?: string): Promise<void> {
+    const args = { workspace_path: ws.workspacePath, entity_id: entityId };
+    await this.conditional.run(this.key(ws, entityId), ifMatch, 'delete_entity_checked', () => this.current(ws, entityId), (version) =>
+      version === undefined ? this.backend.write('delete_entity', args) : this.backend.write('delete_entity_checked', { ...args, expected_updated_at: version }),
+    );
+    await this.notifier.changed({ type: 'entity.deleted', workspacePath: ws.workspacePath, projectId: ws.projectId, entityId, etag: null, changed: null, source: 'api', version: 'deleted' });
+  }
+
+  private announce(ws: ResolvedWorkspace, type: 'entity.created' | 'entity.updated', entity: Schemas['Entity'], changed: string[] | null): Promise<void> {
+    return this.notifier.changed({ type, workspacePath: ws.workspacePath, projectId: ws.projectId, entityId: entity.id, etag: etagOf(entity), changed, source: 'api', version: String(entity.updated_at) });
+  }
+
+  private async current(ws: ResolvedWorkspace, entityId: number): Promise<Current<string>> {
+    const row = await this.reads.row(ws, entityId, { fresh: true });
+    return { etag: etagOf(toEntity(row)), version: String(row.updated_at) };
+  }
+
+  private key(ws: ResolvedWorkspace, entityId: number): string {
+    return `entity:${ws.workspacePath}:${entityId}`;
   }
 }

@@ -4,19 +4,24 @@
  */
 import type { Logger } from 'pino';
 import type { ReadCache } from '../cache/read-cache.js';
+import type { ChangeNotifier } from '../domain/changes.js';
 import type { McpGateway } from '../mcp/gateway.js';
-import { Dependents } from './dependents.js';
+import { ConditionalWrites } from './conditional-write.js';
+import { EntityQueries } from './entity-query.js';
 import { EntityReads } from './entity-reads.js';
 import { EntityWrites } from './entity-writes.js';
 import { ProjectReads } from './project-reads.js';
 import { ProjectWrites } from './project-writes.js';
+import { MemoryResourceLocks, type ResourceLocks } from './resource-locks.js';
 import { TaskChecks } from './task-checks.js';
+import { TaskQueries } from './task-query.js';
 import { TaskReads } from './task-reads.js';
 import { TaskWrites } from './task-writes.js';
 import { ToolBackend } from './tool-backend.js';
 import { type ResolverOptions, WorkspaceResolver } from './workspace-resolver.js';
 
 export interface Services {
+  backend: ToolBackend;
   resolver: WorkspaceResolver;
   projects: ProjectReads;
   projectWrites: ProjectWrites;
@@ -26,20 +31,33 @@ export interface Services {
   entityWrites: EntityWrites;
 }
 
-export function createServices(gateway: McpGateway, cache: ReadCache, resolverOptions: ResolverOptions, log: Logger): Services {
+export interface ServiceDeps {
+  gateway: McpGateway;
+  cache: ReadCache;
+  resolver: ResolverOptions;
+  locks?: ResourceLocks;
+  notifier: ChangeNotifier;
+  log: Logger;
+}
+
+export function createServices({ gateway, cache, resolver: resolverOptions, locks = new MemoryResourceLocks(), notifier, log }: ServiceDeps): Services {
   const backend = new ToolBackend(gateway, cache, log);
   // Always fresh: the resolver keeps its own copy of the registry.
   const resolver = new WorkspaceResolver({ listProjects: () => backend.read('list_projects', {}, { fresh: true }) }, resolverOptions);
-  const dependents = new Dependents(backend);
-  const tasks = new TaskReads(backend, dependents);
-  const entities = new EntityReads(backend);
+  const conditional = new ConditionalWrites(backend, locks);
+  const taskQueries = new TaskQueries(backend);
+  const entityQueries = new EntityQueries(backend);
+  const tasks = new TaskReads(backend, taskQueries, entityQueries);
+  const entities = new EntityReads(backend, entityQueries, taskQueries);
+  const projects = new ProjectReads(backend, resolver);
   return {
+    backend,
     resolver,
-    projects: new ProjectReads(backend, resolver),
-    projectWrites: new ProjectWrites(backend, resolver),
+    projects,
+    projectWrites: new ProjectWrites(backend, resolver, projects, conditional, notifier),
     tasks,
-    taskWrites: new TaskWrites(backend, dependents, new TaskChecks(backend), tasks),
+    taskWrites: new TaskWrites(backend, tasks, new TaskChecks(backend), conditional, notifier),
     entities,
-    entityWrites: new EntityWrites(backend, entities),
+    entityWrites: new EntityWrites(backend, entities, conditional, notifier),
   };
 }

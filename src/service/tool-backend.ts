@@ -13,8 +13,17 @@ import { toDomainError } from './tool-errors.js';
 export type Row = Record<string, unknown>;
 export type Args = Record<string, unknown>;
 
+/** The tool that fetches one row (without a response budget) for each list tool. */
+const SINGLE_ROW_TOOL: Record<string, { tool: string; idArg: string }> = {
+  list_tasks: { tool: 'get_task', idArg: 'task_id' },
+  search_tasks: { tool: 'get_task', idArg: 'task_id' },
+  get_entity_tasks: { tool: 'get_task', idArg: 'task_id' },
+  list_entities: { tool: 'get_entity', idArg: 'entity_id' },
+  search_entities: { tool: 'get_entity', idArg: 'entity_id' },
+};
+
 /** Cache scope of the project registry (list_projects); workspaces are scoped by their path. */
-const PROJECTS_SCOPE = '*projects*';
+export const PROJECTS_SCOPE = '*projects*';
 /** task-mcp's largest page (its `limit` accepts 1..1000). */
 export const TASK_MCP_MAX_PAGE = 1000;
 
@@ -61,18 +70,30 @@ export class ToolBackend {
   /**
    * One page of a list tool. task-mcp refuses responses over its token budget
    * (RESPONSE_SIZE_EXCEEDED); then the page is fetched in halves, so a page of long descriptions
-   * still arrives whole.
+   * still arrives whole, and a single row too big for any page is fetched on its own (the single-row
+   * tools have no budget).
    */
   async page(tool: string, args: Args, limit: number, offset: number, mode: 'summary' | 'details' = 'details'): Promise<Envelope> {
     try {
       return toEnvelope(await this.cachedCall(tool, { ...args, limit, offset, mode }));
     } catch (err) {
-      if (!(err instanceof ToolCallError && err.code === 'RESPONSE_SIZE_EXCEEDED') || limit === 1) throw this.domainError(tool, err);
+      if (!(err instanceof ToolCallError && err.code === 'RESPONSE_SIZE_EXCEEDED')) throw this.domainError(tool, err);
+      if (limit === 1) return this.oversizedRow(tool, args, offset, mode, err);
       const half = Math.ceil(limit / 2);
       const first = await this.page(tool, args, half, offset, mode);
       const second = await this.page(tool, args, limit - half, offset + half, mode);
       return { total: first.total, items: [...first.items, ...second.items] };
     }
+  }
+
+  private async oversizedRow(tool: string, args: Args, offset: number, mode: 'summary' | 'details', err: unknown): Promise<Envelope> {
+    const single = SINGLE_ROW_TOOL[tool];
+    if (!single || mode === 'summary') throw this.domainError(tool, err);
+    const summary = await this.page(tool, args, 1, offset, 'summary');
+    const id = summary.items[0]?.id;
+    if (id === undefined) return summary;
+    const row = (await this.read(single.tool, { workspace_path: args.workspace_path, [single.idArg]: id })) as Row;
+    return { total: summary.total, items: [{ ...summary.items[0], ...row }] };
   }
 
   /** Every row a list tool returns, page by page (fallback paths only). */

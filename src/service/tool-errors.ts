@@ -18,6 +18,16 @@ import { ToolCallError } from '../mcp/tool-result.js';
 
 type Make = (message: string) => DomainError;
 
+/**
+ * task-mcp refused to send a result over its response budget (RESPONSE_SIZE_EXCEEDED). Never the
+ * reader's fault: readers that can fetch the data in pieces do; otherwise it is a 503.
+ */
+export class ResponseTooLargeError extends UnavailableError {
+  constructor(message: string) {
+    super(message, 1, 'response_too_large');
+  }
+}
+
 /** First match wins; the texts are task-mcp's (see docs/task-mcp-compatibility.md, "Errors"). */
 export const TOOL_ERROR_PATTERNS: ReadonlyArray<{ pattern: RegExp; make: Make; example: string }> = [
   { pattern: /^Precondition failed/, make: (m) => new PreconditionFailedError(m), example: 'Precondition failed: task 12 has changed (updated_at 2026-11-24T17:23:28.250000)' },
@@ -50,8 +60,9 @@ export function toDomainError(err: unknown): unknown {
     case 'unknown_tool':
       return new UnavailableError(`The MCP backend does not offer the tool ${err.tool}`, 1, 'backend_unsupported');
     case 'validation':
-    case 'soft':
       return new InvalidInputError(err.message);
+    case 'soft':
+      return err.code === 'RESPONSE_SIZE_EXCEEDED' ? new ResponseTooLargeError(err.message) : new InvalidInputError(err.message);
     case 'tool':
       return fromToolText(err.message);
   }

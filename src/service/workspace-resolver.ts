@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { resolveWorkspacePath } from '../taskmcp/paths.js';
-import { type Project, toProject } from './adapter.js';
+import { type ProjectFields as Project, toProjectFields as toProject } from './adapter.js';
 
 export interface ProjectSource {
   listProjects(): Promise<unknown>;

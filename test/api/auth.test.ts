@@ -12,9 +12,9 @@ afterAll(() => h?.close());
 const operations = specOperations();
 
 describe('authentication', () => {
-  it('the spec protects everything except health probes and the docs', () => {
+  it('the spec protects everything except health probes, the docs and the web app', () => {
     const open = operations.filter((o) => !o.secured).map((o) => o.path);
-    expect(open.every((p) => p.startsWith('/health') || p.startsWith('/api/docs') || p.startsWith('/api/openapi.'))).toBe(true);
+    expect(open.every((p) => p.startsWith('/health') || p.startsWith('/api/docs') || p.startsWith('/api/openapi.') || p === '/' || p.startsWith('/assets/'))).toBe(true);
     expect(operations.filter((o) => o.secured).length).toBeGreaterThan(10);
   });
 

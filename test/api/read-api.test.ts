@@ -172,8 +172,10 @@ describe('search, next, blocked, tags', () => {
     const res = await h.get(`/api/v1/tasks/next?${q}`).expect(200);
     // implement waits for design; migrate is blocked; release is done.
     expect(res.body.tasks.map((t: any) => t.id)).toEqual([s.tasks.design, s.tasks.endpointTests, s.tasks.docs]);
+    // `total` counts every ready task, not the page (a page of 1 still says 3 qualify).
     const one = await h.get(`/api/v1/tasks/next?${q}&limit=1`).expect(200);
-    expect(one.body.total).toBe(1);
+    expect(one.body.tasks).toHaveLength(1);
+    expect(one.body.total).toBe(3);
   });
 
   it('lists blocked tasks with their reason', async () => {
@@ -214,7 +216,9 @@ describe('entities', () => {
 
   it('counts entities by type', async () => {
     const res = await h.get(`/api/v1/entities/stats?${q}`).expect(200);
-    expect(res.body).toEqual({ total: 2, by_type: { file: 1, other: 1 } });
+    expect(res.body).toMatchObject({ total: 2, by_type: { file: 1, other: 1 } });
+    expect(res.body.top_tags).toEqual(res.body.tags.slice(0, 10));
+    expect(res.body.tags).toEqual([...res.body.tags].sort((a: any, b: any) => b.count - a.count || (a.tag < b.tag ? -1 : 1)));
   });
 
   it('gets one entity and its tasks', async () => {

@@ -49,7 +49,7 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
   log ??= pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const runtime = createRuntime(config, log);
   await runtime.start();
-  const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES), log);
+  const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES, config.keyScopes), log);
   const request = supertest(app);
   return {
     home,

@@ -28,9 +28,9 @@ describe('adapter', () => {
 
   it('marks open tasks with dependents as blockers', () => {
     const base = { id: 1, title: 't', status: 'todo' };
-    expect(toTask(base, [2, 3])).toMatchObject({ is_blocker: true, blocks_task_ids: [2, 3] });
-    expect(toTask({ ...base, status: 'done' }, [2])).toMatchObject({ is_blocker: false, blocks_task_ids: [2] });
-    expect(toTask(base, [])).toMatchObject({ is_blocker: false, blocks_task_ids: [] });
+    expect(toTask({ ...base, dependents: [2, 3] })).toMatchObject({ is_blocker: true, blocks_task_ids: [2, 3] });
+    expect(toTask({ ...base, status: 'done', dependents: [2] })).toMatchObject({ is_blocker: false, blocks_task_ids: [2] });
+    expect(toTask({ ...base, dependents: [] })).toMatchObject({ is_blocker: false, blocks_task_ids: [] });
   });
 
   it('parses entity metadata of any JSON type and keeps unparseable text', () => {

@@ -1,6 +1,8 @@
-/** Strong ETags over a representation's JSON, and the If-None-Match / If-Match comparisons (RFC 9110). */
+/**
+ * Strong ETags over a representation's JSON, and the If-None-Match / If-Match comparisons (RFC 9110).
+ * Layer-neutral: the HTTP edge answers conditional GETs with them, the write models check If-Match.
+ */
 import { createHash } from 'node:crypto';
-import { PreconditionFailedError } from '../domain/errors.js';
 
 export function etagOf(value: unknown): string {
   return `"${createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 27)}"`;
@@ -17,14 +19,10 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
   return !tags(header).some((t) => t === '*' || strip(t) === strip(etag));
 }
 
-/** Throws 412 unless If-Match is absent, `*`, or names the current ETag (strong comparison). */
-export function assertIfMatch(header: string | undefined, current: () => Promise<string>): Promise<void> | void {
-  if (!header) return;
+/** Whether an If-Match header lets a write proceed on a resource with `etag` (strong comparison; `*` is any). */
+export function ifMatchAllows(header: string, etag: string): boolean {
   const wanted = tags(header);
-  if (wanted.includes('*')) return;
-  return current().then((etag) => {
-    if (!wanted.includes(etag)) throw new PreconditionFailedError('The resource has changed: its ETag no longer matches If-Match');
-  });
+  return wanted.includes('*') || wanted.includes(etag);
 }
 
 /** A GET reply with an ETag: 304 without a body when If-None-Match still names it. */

@@ -1,0 +1,42 @@
+/** Turns reported changes into events on the bus, once each (a dedup store remembers recent versions). */
+import type { Logger } from 'pino';
+import type { Change, ChangeNotifier } from '../domain/changes.js';
+import { hash8 } from '../taskmcp/paths.js';
+import type { EventBus } from './bus.js';
+
+export interface DedupStore {
+  /** True the first time `key` is seen within `ttlMs`. */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+}
+
+/** How long a change's version is remembered: far longer than the watcher needs to find it. */
+const DEDUP_TTL_MS = 120_000;
+
+export class ChangePublisher implements ChangeNotifier {
+  constructor(
+    private readonly bus: EventBus,
+    private readonly dedup: DedupStore,
+    private readonly log: Logger,
+  ) {}
+
+  async changed(change: Change): Promise<void> {
+    try {
+      const projectId = change.projectId ?? hash8(change.workspacePath);
+      const subject = change.type.startsWith('link.') ? `${change.taskId}:${change.entityId}` : (change.taskId ?? change.entityId ?? '');
+      const key = `${change.type.split('.')[0]}:${projectId}:${subject}:${change.type.endsWith('deleted') ? 'deleted' : change.version}`;
+      if (!(await this.dedup.claim(key, DEDUP_TTL_MS))) return;
+      await this.bus.publish({
+        type: change.type,
+        project_id: projectId,
+        task_id: change.taskId ?? null,
+        entity_id: change.entityId ?? null,
+        etag: change.etag,
+        changed: change.changed,
+        source: change.source,
+        at: new Date().toISOString(),
+      });
+    } catch (err) {
+      this.log.warn({ err, type: change.type }, 'could not announce a change');
+    }
+  }
+}
