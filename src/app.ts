@@ -40,6 +40,8 @@ export interface AppOptions {
   requestTimeoutMs: number;
   trustProxy: boolean | number | string;
   bodyLimit: string;
+  /** The web app's build (default clients/task-viewer-web/dist). */
+  webDist?: string;
 }
 
 export function createApp(options: AppOptions): Express {
@@ -93,7 +95,7 @@ export function createApp(options: AppOptions): Express {
     ...entityHandlers(ctx),
     ...eventHandlers(ctx),
     ...docsHandlers(),
-    ...webHandlers(),
+    ...webHandlers(options.webDist),
   };
   app.use(dispatch(handlers, { resolveWorkspace }));
 
@@ -103,7 +105,7 @@ export function createApp(options: AppOptions): Express {
 }
 
 /** The app as configured by the environment. */
-export function createConfiguredApp(config: Config, runtime: AppOptions['runtime'], verifier: ApiKeyVerifier, log: Logger): Express {
+export function createConfiguredApp(config: Config, runtime: AppOptions['runtime'], verifier: ApiKeyVerifier, log: Logger, extra: Pick<AppOptions, 'webDist'> = {}): Express {
   return createApp({
     runtime,
     transport: config.MCP_TRANSPORT,
@@ -115,5 +117,6 @@ export function createConfiguredApp(config: Config, runtime: AppOptions['runtime
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     trustProxy: config.trustProxy,
     bodyLimit: config.BODY_LIMIT,
+    ...extra,
   });
 }

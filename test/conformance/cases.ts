@@ -5,8 +5,10 @@
  * have generic builders that apply where the operation has what they need. A documented status with
  * neither fails the coverage test, so the spec and this suite cannot drift apart.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type supertest from 'supertest';
-import type { Harness } from '../helpers/api-harness.js';
+import { API_KEY, type Harness, SCOPED_KEY } from '../helpers/api-harness.js';
 import type { Seeded } from '../helpers/seed.js';
 import { type Defaults, type SpecOperation, hasParam, op as opById, send } from './contract.js';
 
@@ -30,7 +32,34 @@ export interface Case {
 }
 
 const main = (run: Case['run']): Case => ({ harness: 'main', run });
-const BODY_OPS = new Set(['createTask', 'updateTask', 'createEntity', 'updateEntity', 'updateProject']);
+const BODY_OPS = new Set(['createTask', 'updateTask', 'createEntity', 'updateEntity', 'updateProject', 'createProject']);
+/** The main harness's ALLOWED_WORKSPACE_ROOTS (see conformance.test.ts). */
+export const CONFORMANCE_ROOT = '/tmp/tva-conformance-root';
+
+/**
+ * An event stream's first bytes as a response the checker can read: the app listens on a free port,
+ * fetch reads until the first event arrives, then the stream is closed.
+ */
+async function firstEvents(h: Harness, url: string, headers: Record<string, string> = {}): Promise<supertest.Response> {
+  const server = createServer(h.app).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const abort = new AbortController();
+  try {
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${url}`, { headers: { 'X-API-Key': API_KEY, ...headers }, signal: abort.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    return { status: res.status, headers: Object.fromEntries(res.headers), text, body: undefined } as unknown as supertest.Response;
+  } finally {
+    abort.abort();
+    server.closeAllConnections();
+    server.close();
+  }
+}
 const STALE = '"stale-etag"';
 
 async function freshTask({ h, d }: CaseEnv, title = 'Conformance scratch task'): Promise<number> {
@@ -65,9 +94,29 @@ const SPECIFIC: Record<string, Case> = {
   'getOpenApiYaml 200': main(({ h, d }, o) => send(h.request, o, d, { key: null })),
   'getOpenApiJson 200': main(({ h, d }, o) => send(h.request, o, d, { key: null })),
   'getDocsAsset 400': main(({ h, d }, o) => send(h.request, o, d, { key: null, path: { asset: 'package.json' } })),
+  'getMetrics 403': main(({ h, d }, o) => send(h.request, o, d, { key: SCOPED_KEY })),
+
+  // The web app (the main harness serves a small fixture build).
+  'getWebApp 200': main(({ h, d }, o) => send(h.request, o, d, { key: null })),
+  'getWebAsset 200': main(({ h, d }, o) => send(h.request, o, d, { key: null, path: { asset: 'app-0123abcd.js' } })),
+  'getWebAsset 404': main(({ h, d }, o) => send(h.request, o, d, { key: null, path: { asset: 'missing-0123abcd.js' } })),
+
+  // Events and the caller.
+  'streamEvents 200': main(({ h, d }) => firstEvents(h, `/api/v1/events?project_id=${d.projectId}`)),
+  'streamEvents 403': main(({ h, d }, o) => send(h.request, o, d, { key: SCOPED_KEY, query: { project_id: d.projectId } })),
+  'streamEvents 404': main(({ h, d }, o) => send(h.request, o, d, { query: { project_id: 'deadbeef' } })),
+  // Concurrent registry lookups share one call, so the queue-full 503 cannot be reached here: with no session at all, it can.
+  'streamEvents 503': { harness: 'slowClosed', run: ({ h, d }, o) => send(h.request, o, d, { query: { project_id: 'deadbeef' } }) },
+  'createProject 503': { harness: 'slowClosed', run: ({ h, d }, o) => send(h.request, o, d) },
+  'streamEvents 504': { harness: 'slow', run: ({ h, d }, o) => send(h.request, o, d, { query: { project_id: 'deadbeef' } }) },
+  'createEventsToken 201': main(({ h, d }, o) => send(h.request, o, d)),
+  'getMe 200': main(({ h, d }, o) => send(h.request, o, d)),
 
   // Projects.
   'listProjects 200': main(({ h, d }, o) => send(h.request, o, d)),
+  'createProject 201': main(({ h, d }, o) => send(h.request, o, d, { body: { workspace_path: `${CONFORMANCE_ROOT}/${unique('new')}`, friendly_name: 'New' } })),
+  'createProject 200': main(async ({ h, d, s }, o) => send(h.request, o, d, { body: { workspace_path: s.workspace } })),
+  'createProject 403': main(({ h, d }, o) => send(h.request, o, d, { body: { workspace_path: '/not/under/any/allowed/root' } })),
   'getProject 200': main(({ h, d }, o) => send(h.request, o, d)),
   'getProject 304': main(async (env, o) => send(env.h.request, o, env.d, { headers: { 'If-None-Match': await etagOf(env, 'getProject', {}) } })),
   'updateProject 200': main(({ h, d }, o) => send(h.request, o, d, { body: { friendly_name: 'Alpha' } })),
@@ -129,6 +178,9 @@ const SPECIFIC: Record<string, Case> = {
   'deleteEntity 204': main(async (env, o) => send(env.h.request, o, env.d, { path: { entity_id: await freshEntity(env) } })),
   'deleteEntity 412': main(async (env, o) => send(env.h.request, o, env.d, { path: { entity_id: await freshEntity(env) }, headers: { 'If-Match': STALE } })),
   'getEntityTasks 200': main(({ h, d }, o) => send(h.request, o, d)),
+  'getTaskGraph 200': main(({ h, d }, o) => send(h.request, o, d)),
+  'exportTasks 200': main(({ h, d }, o) => send(h.request, o, d, { query: { format: 'csv' } })),
+  'exportEntities 200': main(({ h, d }, o) => send(h.request, o, d, { query: { format: 'json' } })),
 };
 
 /** Statuses every operation reaches the same way. `applies` says whether the operation can. */
@@ -150,7 +202,7 @@ const GENERIC: Record<number, { applies(op: SpecOperation): boolean; case: Case 
   },
   413: {
     applies: (o) => BODY_OPS.has(o.operationId),
-    case: main(({ h, d }, o) => send(h.request, o, d, { body: { title: 'x', description: 'y'.repeat(20_000) } })),
+    case: main(({ h, d }, o) => send(h.request, o, d, { body: { title: 'x', workspace_path: '/x', description: 'y'.repeat(20_000) } })),
   },
   415: {
     applies: (o) => BODY_OPS.has(o.operationId),

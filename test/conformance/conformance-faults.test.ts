@@ -49,7 +49,7 @@ describe('conformance with a slow backend', () => {
     await waitFor(() => h.runtime.pool.stats().waiting >= 1, 10_000, 'a request waiting for the session');
   }
 
-  it.each(slowOps.map((o) => [o.operationId, o] as const))('%s: 504 past the deadline, then 503 while the session is still busy', async (_id, o) => {
+  it.each(slowOps.map((o) => [o.operationId, o] as const))('%s: 504 past the deadline (then 503 while the session is still busy)', async (_id, o) => {
     await idle();
     const child = h.runtime.pool.sessions()[0]!.pid!;
     freeze(child);
@@ -57,6 +57,7 @@ describe('conformance with a slow backend', () => {
       const timedOut = await caseFor(o, 504)!.run(env, o);
       expectConforms(o, 504, timedOut);
       // The only session busy and the one waiting place taken: no one else may wait.
+      if (caseFor(o, 503)?.harness !== 'slow') return;
       await fillQueue();
       const unavailable = await caseFor(o, 503)!.run(env, o);
       expectConforms(o, 503, unavailable);

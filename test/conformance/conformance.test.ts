@@ -4,10 +4,13 @@
  * headers such as ETag, Location, Retry-After, RateLimit-*). A documented status without a case fails
  * here, so adding a response to the spec needs a case too. 503/504 run in conformance-faults.test.ts.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/api-harness.js';
 import { type Seeded, seedProject } from '../helpers/seed.js';
-import { type CaseEnv, SPECIFIC_KEYS, caseFor } from './cases.js';
+import { CONFORMANCE_ROOT, type CaseEnv, SPECIFIC_KEYS, caseFor } from './cases.js';
 import { type Defaults, documentedStatuses, expectConforms, specOperations } from './contract.js';
 
 const pairs = specOperations().flatMap((o) => documentedStatuses(o).map((status) => ({ o, status, name: `${o.operationId} ${status}` })));
@@ -42,10 +45,19 @@ function defaultsFor(s: Seeded): Defaults {
   return { projectId: s.projectId, path: { project_id: s.projectId, task_id: s.tasks.design, entity_id: s.entities.apiFile } };
 }
 
+/** A tiny stand-in for the web app's build: the serving code is what is under test here. */
+function fixtureWebBuild(): string {
+  const dist = mkdtempSync(path.join(os.tmpdir(), 'tva-web-'));
+  mkdirSync(path.join(dist, 'assets'));
+  writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>Task Viewer</title><script type="module" src="/assets/app-0123abcd.js"></script>');
+  writeFileSync(path.join(dist, 'assets', 'app-0123abcd.js'), 'export {};\n');
+  return dist;
+}
+
 describe('conformance on the normal service', () => {
   let env: CaseEnv;
   beforeAll(async () => {
-    const h = await startHarness({ BODY_LIMIT: '16kb', CACHE_TTL_MS: '0' });
+    const h = await startHarness({ BODY_LIMIT: '16kb', CACHE_TTL_MS: '0', ALLOWED_WORKSPACE_ROOTS: CONFORMANCE_ROOT }, undefined, { webDist: fixtureWebBuild() });
     const s = await seedProject(h.call, h.tmp);
     await h.runtime.services.resolver.refresh();
     env = { h, s, d: defaultsFor(s) };

@@ -127,6 +127,8 @@ export const VALID_BODY: Record<string, unknown> = {
   createEntity: { entity_type: 'other', name: 'Conformance entity' },
   updateEntity: { name: 'Conformance entity (renamed)' },
   updateProject: { friendly_name: 'Conformance' },
+  // Not registered and not under an allowed root: the server must look it up (so a slow backend shows).
+  createProject: { workspace_path: '/tmp/tva-conformance-elsewhere/project' },
 };
 
 /** Builds and sends a request for `op`: valid by default (project scope, required params, a body), with overrides. */

@@ -68,6 +68,8 @@ describe('openapi.yaml documentation', () => {
     if (hasParam(o, 'Idempotency-Key', 'header')) need(422, 'it takes an Idempotency-Key');
     if (hasParam(o, 'workspace_path', 'query')) need(403, 'it takes a workspace_path');
     if (/\{(task_id|entity_id|project_id)\}/.test(o.path) || hasParam(o, 'project_id', 'query')) need(404, 'it names a resource or project');
-    if (o.path.startsWith('/api/v1/')) [429, 503, 504].forEach((st) => need(st, 'the versioned API is rate limited and calls MCP'));
+    if (o.path.startsWith('/api/v1/')) need(429, 'the versioned API is rate limited');
+    // Operations marked x-calls-backend: false answer from the service alone (no MCP, no store).
+    if (o.path.startsWith('/api/v1/') && o.operation['x-calls-backend'] !== false) [503, 504].forEach((st) => need(st, 'it calls MCP'));
   });
 });

@@ -12,7 +12,13 @@ import { type Config, loadConfig } from '../../src/config.js';
 import { ApiKeyVerifier } from '../../src/http/api-keys.js';
 import { type Runtime, createRuntime } from '../../src/runtime.js';
 
+import { createHash } from 'node:crypto';
+
 export const API_KEY = 'test-key-0123456789';
+/** A second key: read-only and limited to a project that does not exist (scope tests). */
+export const SCOPED_KEY = 'test-scoped-key-9876543210';
+export const SCOPED_KEY_ID = `key_${createHash('sha256').update(SCOPED_KEY).digest('hex').slice(0, 12)}`;
+export const SCOPED_PROJECT = '00000000';
 
 export interface Harness {
   home: string;
@@ -28,7 +34,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}, log?: Logger): Promise<Harness> {
+export interface HarnessOptions {
+  /** Where the web app's build is served from (default: the real build). */
+  webDist?: string;
+}
+
+export async function startHarness(env: Record<string, string> = {}, log?: Logger, options: HarnessOptions = {}): Promise<Harness> {
   // TASK_MCP_* settings (the store, strict mode, the test-only delay hook) reach MCP children through
   // the environment they are spawned with.
   const childSettings = Object.keys(env).filter((k) => k.startsWith('TASK_MCP_'));
@@ -38,7 +49,10 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
   const config = loadConfig({
     TASK_MCP_HOME: home,
     MCP_POOL_SIZE: '2',
-    API_KEYS: API_KEY,
+    // The scoped key only when the test keeps the default keys.
+    ...(env.API_KEYS === undefined && env.API_KEY_HASHES === undefined
+      ? { API_KEYS: `${API_KEY},${SCOPED_KEY}`, API_KEY_SCOPES: JSON.stringify({ [SCOPED_KEY_ID]: { access: 'read', projects: [SCOPED_PROJECT] } }) }
+      : { API_KEYS: API_KEY }),
     API_KEY_FILE: path.join(tmp, 'api-key'),
     VALIDATE_RESPONSES: 'true',
     // Tests send bursts; the limiter has its own test with small limits.
@@ -49,7 +63,7 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
   log ??= pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const runtime = createRuntime(config, log);
   await runtime.start();
-  const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES, config.keyScopes), log);
+  const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES, config.keyScopes), log, options);
   const request = supertest(app);
   return {
     home,
