@@ -10,7 +10,7 @@
  * below: a request the spec allows that no server could answer as Specmatic expects, or a known
  * Specmatic shortcoming. Those are listed in the summary, with the reason, and not counted.
  */
-import { mkdir, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../lib/proc.mjs';
 import { buildService, seed, startService } from '../lib/service.mjs';
@@ -32,12 +32,12 @@ export const SPECMATIC_LIMITS = [
     reason: 'Specmatic sends a made-up If-Match value; the service rightly answers 412 (it cannot know the ETag in advance)',
   },
   {
-    test: /PUT \/api\/v1\/tasks\/\(task_id:number\)\/entities\/\(entity_id:number\) -> 20[01]|POST \/api\/v1\/projects -> 20[01]/,
+    test: /PUT \/api\/v1\/tasks\/\(task_id:\w+\)\/entities\/\(entity_id:\w+\) -> 20[01]|POST \/api\/v1\/projects -> 20[01]/,
     message: /expected status 20[01] but response contained status 20[01]/,
     reason: 'two success statuses for one request (201 new, 200 already there); which one depends on what ran before',
   },
   {
-    test: /PATCH \/api\/v1\/tasks\/\(task_id:number\) -> 200/,
+    test: /PATCH \/api\/v1\/tasks\/\(task_id:\w+\) -> 200/,
     message: /expected status 200 but response contained status 409/,
     reason: "the status chosen by Specmatic is not an allowed transition from the task's current status (task-mcp's state machine; documented 409)",
   },
@@ -60,6 +60,25 @@ export const SPECMATIC_LIMITS = [
 
 const jar = (ctx) => path.join(ctx.suiteDir, 'node_modules', 'specmatic', 'specmatic.jar');
 
+/**
+ * Specmatic's copy of the spec only: the path ids may take the seeded ids alone. Without this its
+ * boundary tests also send the smallest and the largest id the spec allows, which name no seeded
+ * resource and rightly get a 404. (Specmatic's --overlay-file did not apply to component parameters.)
+ * Throws when the parameter is not where this expects it, so a spec change cannot silently undo it.
+ */
+export function pinPathIds(specText, ids) {
+  let text = specText;
+  for (const [param, id] of [
+    ['TaskIdPath', ids.scratchTaskId],
+    ['EntityIdPath', ids.entityId],
+  ]) {
+    const re = new RegExp(`(\\n    ${param}:\\n(?:      .*\\n)*?      schema: )\\{[^}\\n]*\\}`);
+    if (!re.test(text)) throw new Error(`components.parameters.${param}.schema not found as one flow line in the spec`);
+    text = text.replace(re, `$1{ type: integer, enum: [${id}] }`);
+  }
+  return text;
+}
+
 /** Seeded ids for path and query parameters and for ids inside request bodies. */
 function dictionary(ids) {
   return {
@@ -73,10 +92,10 @@ function dictionary(ids) {
   };
 }
 
-function parseJunit(xml) {
+export function parseJunit(xml) {
   const tests = [];
   for (const m of xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
-    const name = /name="([^"]*)"/.exec(m[1])?.[1] ?? '?';
+    const name = (/\sname="([^"]*)"/.exec(m[1])?.[1] ?? '?').replace(/^.*?Scenario: /, '');
     const body = m[2] ?? '';
     const failure = /<(failure|error)\b[^>]*?(?:message="([^"]*)")?[^>]*>([\s\S]*?)<\/\1>|<(failure|error)\b[^>]*?message="([^"]*)"[^>]*\/>/.exec(body);
     const skipped = /<skipped\b/.test(body);
@@ -86,10 +105,24 @@ function parseJunit(xml) {
   return tests;
 }
 
-/** The first line of Specmatic's failure text that says what went wrong. */
-function reasonOf(message) {
+/** What went wrong, from Specmatic's failure text: the field and the sentence after the rule. */
+export function reasonOf(message) {
   const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => /expected|mismatch|not|missing|timed out|error/i.test(l) && !l.startsWith('Testing scenario')) ?? lines[0] ?? '';
+  const where = lines.find((l) => l.startsWith('>> '))?.slice(3) ?? '';
+  const what = lines.find((l) => /^(Specification expected|Expected|Key named|Contract expected)/.test(l)) ?? lines.find((l) => /timed out|refused|Exception/i.test(l)) ?? lines[0] ?? '';
+  return where ? `${where}: ${what}` : what;
+}
+
+/** Splits failed tests into the service's and Specmatic's own limits. */
+export function classify(tests) {
+  const serviceFailures = [];
+  const limits = [];
+  for (const t of tests.filter((x) => x.failed)) {
+    const limit = SPECMATIC_LIMITS.find((l) => l.test.test(t.name) && (!l.message || l.message.test(t.message)));
+    if (limit) limits.push(`${t.name.slice(0, 160)} — ${limit.reason}`);
+    else serviceFailures.push(`${t.name.slice(0, 160)} — ${reasonOf(t.message)}`);
+  }
+  return { serviceFailures, limits };
 }
 
 async function specmaticRun(ctx, service, workDir, { label, filter, generative }) {
@@ -121,7 +154,6 @@ export async function specmatic(ctx) {
   const workDir = path.join(ctx.outDir, 'specmatic');
   await rm(workDir, { recursive: true, force: true });
   await mkdir(workDir, { recursive: true });
-  await copyFile(spec.file, path.join(workDir, 'openapi.yaml'));
   if (!process.env.CONTRACT_SKIP_BUILD) await buildService(ctx.serviceRoot);
 
   const results = [];
@@ -129,6 +161,7 @@ export async function specmatic(ctx) {
   try {
     const ids = await seed(service);
     await writeFile(path.join(workDir, 'openapi_dictionary.json'), JSON.stringify(dictionary(ids), null, 2));
+    await writeFile(path.join(workDir, 'openapi.yaml'), pinPathIds(await readFile(spec.file, 'utf8'), ids));
     const exclude = EXCLUDED.map((e) => `!(PATH='${e.path}' && METHOD='${e.method}')`).join(' && ');
     const runs = [
       { label: 'contract', filter: `METHOD!='DELETE'${exclude ? ` && ${exclude}` : ''}` },
@@ -139,12 +172,7 @@ export async function specmatic(ctx) {
     ];
     for (const spec of runs) {
       const out = await specmaticRun(ctx, service, workDir, spec);
-      const service_failures = [];
-      const limits = [];
-      for (const t of out.tests.filter((x) => x.failed)) {
-        const limit = SPECMATIC_LIMITS.find((l) => l.test.test(t.name) && (!l.message || l.message.test(t.message)));
-        (limit ? limits : service_failures).push(limit ? `${t.name} — ${limit.reason}` : `${t.name} — ${reasonOf(t.message)}`);
-      }
+      const { serviceFailures: service_failures, limits } = classify(out.tests);
       const passed = out.tests.filter((x) => !x.failed && !x.skipped).length;
       const ok = !out.refused && !out.timedOut && out.tests.length > 0 && service_failures.length === 0;
       results.push({
