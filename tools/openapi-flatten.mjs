@@ -111,7 +111,7 @@ export function flattenOpenApi(sourceText) {
   doc.commentBefore =
     ' GENERATED from openapi.yaml by tools/openapi-flatten.mjs (npm run generate): do not edit.\n' +
     ' The same contract with every allOf composition merged into one closed object (additionalProperties: false),\n' +
-    ' for tools that do not implement unevaluatedProperties. docs/decisions/0001-flattened-openapi-bundle.md says why.';
+    ' for tools that do not implement unevaluatedProperties. docs/decisions/0006-flattened-openapi-bundle.md says why.';
   return doc.toString({ lineWidth: 0, doubleQuotedAsJSON: true });
 }
 
