@@ -816,9 +816,9 @@ export interface components {
             created_at: components["schemas"]["Timestamp"] | null;
             last_accessed: components["schemas"]["Timestamp"] | null;
         };
-        Project: {
+        Project: components["schemas"]["ProjectFields"] & {
             counts: components["schemas"]["ProjectCounts"];
-        } & components["schemas"]["ProjectFields"];
+        };
         /** @description Task counts for a project switcher (tasks not deleted). */
         ProjectCounts: {
             total_tasks: number;
@@ -831,14 +831,14 @@ export interface components {
             workspace_path: string;
             friendly_name?: string | null;
         };
-        ProjectDetail: {
+        ProjectDetail: components["schemas"]["ProjectFields"] & {
             stats: {
                 total_tasks: number;
                 by_status: components["schemas"]["StatusCounts"];
                 by_priority: components["schemas"]["PriorityCounts"];
                 blocked_count: number;
             };
-        } & components["schemas"]["ProjectFields"];
+        };
         /** @description Task counts for every status (zero included). */
         StatusCounts: {
             todo: number;
@@ -958,19 +958,24 @@ export interface components {
          *     }
          */
         Task: components["schemas"]["TaskFields"] & components["schemas"]["TaskBlockerInfo"];
-        TaskWithEntities: {
+        TaskWithEntities: components["schemas"]["TaskFields"] & components["schemas"]["TaskBlockerInfo"] & {
             /** @description Present with `include=entities` when the entities could be fetched. */
             entities?: components["schemas"]["LinkedEntity"][];
             /** @description Present with `include=entities` when the entities could not be fetched. */
             entities_error?: string;
-        } & (components["schemas"]["TaskFields"] & components["schemas"]["TaskBlockerInfo"]);
-        TaskTreeNode: {
+        };
+        /**
+         * @description A task with its subtasks, recursively (`subtasks` holds TaskTreeNodes; a leaf has an empty
+         *     list). The depth has no fixed bound. A tool that cannot follow a recursive `$ref` should treat
+         *     `subtasks` items below the depth it needs as plain objects (Portman: `--ignoreCircularRefs`).
+         */
+        TaskTreeNode: components["schemas"]["TaskFields"] & {
             subtasks: components["schemas"]["TaskTreeNode"][];
-        } & components["schemas"]["TaskFields"];
-        LinkedTask: {
+        };
+        LinkedTask: components["schemas"]["TaskFields"] & {
             link_created_at: components["schemas"]["Timestamp"] | null;
             link_created_by: string | null;
-        } & components["schemas"]["TaskFields"];
+        };
         TaskCollection: {
             tasks: components["schemas"]["Task"][];
             total: number;
@@ -1147,10 +1152,10 @@ export interface components {
          *     }
          */
         Entity: components["schemas"]["EntityFields"];
-        LinkedEntity: {
+        LinkedEntity: components["schemas"]["EntityFields"] & {
             link_created_at: components["schemas"]["Timestamp"] | null;
             link_created_by: string | null;
-        } & components["schemas"]["EntityFields"];
+        };
         EntityList: {
             entities: components["schemas"]["Entity"][];
             total: number;
@@ -1174,14 +1179,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "conflict",
-                 *       "message": "Cannot mark task as done: dependency 7 is not done (status: todo)",
-                 *       "status_code": 409,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1191,14 +1188,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "precondition_failed",
-                 *       "message": "Task 12 has changed since the ETag given in If-Match",
-                 *       "status_code": 412,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1208,14 +1197,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "unsupported_media_type",
-                 *       "message": "unsupported media type text/plain",
-                 *       "status_code": 415,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1225,14 +1206,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "idempotency_key_reused",
-                 *       "message": "This Idempotency-Key was used with a different request",
-                 *       "status_code": 422,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1242,20 +1215,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "validation_error",
-                 *       "message": "request/query/limit must be <= 100",
-                 *       "status_code": 400,
-                 *       "details": [
-                 *         {
-                 *           "field": "query.limit",
-                 *           "message": "must be <= 100"
-                 *         }
-                 *       ],
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1265,14 +1224,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "unauthorized",
-                 *       "message": "A valid X-API-Key header is required",
-                 *       "status_code": 401,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1286,14 +1237,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "forbidden",
-                 *       "message": "workspace_path /srv/other is neither a registered project nor under an allowed root",
-                 *       "status_code": 403,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1303,14 +1246,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "not_found",
-                 *       "message": "Task 20 not found or has been deleted",
-                 *       "status_code": 404,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1320,14 +1255,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "unprocessable",
-                 *       "message": "Task 12 is its own ancestor: the tree cannot be built",
-                 *       "status_code": 422,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1338,15 +1265,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "service_unavailable",
-                 *       "message": "No MCP session became available in time",
-                 *       "status_code": 503,
-                 *       "retry_after": 1,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1363,15 +1281,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "rate_limited",
-                 *       "message": "Too many requests: at most 100 per 1 minute(s)",
-                 *       "status_code": 429,
-                 *       "retry_after": 42,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1381,14 +1290,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "payload_too_large",
-                 *       "message": "The request body is too large",
-                 *       "status_code": 413,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -1398,14 +1299,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "error": "request_timeout",
-                 *       "message": "The request did not complete within 15000 ms",
-                 *       "status_code": 504,
-                 *       "request_id": "5f0c6f0e-6a0b-4d2a-9a57-2f7d0c1e9b11"
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
