@@ -6,7 +6,7 @@
  */
 import { CLOSED_STATUSES } from '../domain/vocabulary.js';
 import { toIntArray, toTags } from './adapter.js';
-import { compareNoCase, likeContains, toStoredLocalTime } from './task-mcp-text.js';
+import { END_OF_MILLISECOND, compareNoCase, likeContains, toStoredLocalTime } from './task-mcp-text.js';
 import type { Row } from './tool-backend.js';
 
 /** Mirrors `list_tags`: tags of active tasks with the number of tasks carrying each; most used first, then by name. */
@@ -119,7 +119,9 @@ export function queryTasksOf(all: Row[], args: QueryTasksArgs, linked?: Row[]): 
   const ready = (t: Row) => t.status === 'todo' && toIntArray(t.depends_on).every((d) => (byId.get(d)?.status ?? 'done') === 'done');
   const blocker = (t: Row) => !CLOSED_STATUSES.has(String(t.status)) && depsOf(t).length > 0;
   const bound = (iso: string | undefined) => (iso === undefined ? undefined : toStoredLocalTime(iso));
-  const [ca, cb, ua, ub, us] = [args.created_after, args.created_before, args.updated_after, args.updated_before, args.updated_since].map(bound);
+  const [cb, ub, us] = [args.created_before, args.updated_before, args.updated_since].map(bound);
+  // "After" a millisecond means after all of its microseconds.
+  const [ca, ua] = [args.created_after, args.updated_after].map((b) => (b === undefined ? undefined : bound(b) + END_OF_MILLISECOND));
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const wantedTags = args.tags?.map((t) => t.toLowerCase());
   const idSet = args.ids ? new Set(args.ids) : undefined;

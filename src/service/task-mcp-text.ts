@@ -36,17 +36,19 @@ export function compareNoCase(a: string, b: string): number {
 const p2 = (n: number) => String(n).padStart(2, '0');
 
 /**
- * An ISO 8601 instant as task-mcp stores time: this machine's local wall clock,
- * `YYYY-MM-DDTHH:MM:SS.ffffff` (microseconds kept from the input), so it compares with stored values
- * as strings.
+ * An ISO 8601 instant as task-mcp stores time — this machine's local wall clock — to the millisecond:
+ * `YYYY-MM-DDTHH:MM:SS.mmm`. Stored values carry microseconds (`.ffffff`); comparing with this prefix
+ * as strings compares at the API's own precision, so a task's own `created_at` as a bound excludes
+ * the task: `> bound + '999'` is "after this millisecond", `< bound` "before it", `>= bound` "at or after".
  */
 export function toStoredLocalTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new RangeError(`not a date: ${iso}`);
-  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
-  const micros = fraction.length > 3 ? fraction.slice(3, 6).padEnd(3, '0') : '000';
   return (
     `${String(date.getFullYear()).padStart(4, '0')}-${p2(date.getMonth() + 1)}-${p2(date.getDate())}` +
-    `T${p2(date.getHours())}:${p2(date.getMinutes())}:${p2(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}${micros}`
+    `T${p2(date.getHours())}:${p2(date.getMinutes())}:${p2(date.getSeconds())}.${String(date.getMilliseconds()).padStart(3, '0')}`
   );
 }
+
+/** The smallest stored value after every microsecond of a millisecond bound. */
+export const END_OF_MILLISECOND = '999';
