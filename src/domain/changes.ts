@@ -20,7 +20,18 @@ export interface Change {
   version: string;
 }
 
+/** What identifies a change: enough to recognise it when it is seen again. */
+export type ChangeKey = Pick<Change, 'type' | 'workspacePath' | 'projectId' | 'taskId' | 'entityId' | 'version'>;
+
+/**
+ * Never throws: announcing is best effort and must not fail the write that caused it. A write claims
+ * its change the moment the backend confirms it (so the file watcher, which sees the same commit,
+ * recognises it as already known) and publishes it once it has the new representation.
+ */
 export interface ChangeNotifier {
-  /** Never throws: announcing is best effort and must not fail the write that caused it. */
+  /** True when this change was not known yet (the caller should then `publish` it). */
+  claim(change: ChangeKey): Promise<boolean>;
+  publish(change: Change): Promise<void>;
+  /** claim + publish, for changes found all at once (the file watcher). */
   changed(change: Change): Promise<void>;
 }

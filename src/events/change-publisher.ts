@@ -1,6 +1,6 @@
 /** Turns reported changes into events on the bus, once each (a dedup store remembers recent versions). */
 import type { Logger } from 'pino';
-import type { Change, ChangeNotifier } from '../domain/changes.js';
+import type { Change, ChangeKey, ChangeNotifier } from '../domain/changes.js';
 import { hash8 } from '../taskmcp/paths.js';
 import type { EventBus } from './bus.js';
 
@@ -19,12 +19,22 @@ export class ChangePublisher implements ChangeNotifier {
     private readonly log: Logger,
   ) {}
 
+  async claim(change: ChangeKey): Promise<boolean> {
+    try {
+      return await this.dedup.claim(this.keyOf(change), DEDUP_TTL_MS);
+    } catch (err) {
+      this.log.warn({ err, type: change.type }, 'could not record a change');
+      return false;
+    }
+  }
+
   async changed(change: Change): Promise<void> {
+    if (await this.claim(change)) await this.publish(change);
+  }
+
+  async publish(change: Change): Promise<void> {
     try {
       const projectId = change.projectId ?? hash8(change.workspacePath);
-      const subject = change.type.startsWith('link.') ? `${change.taskId}:${change.entityId}` : (change.taskId ?? change.entityId ?? '');
-      const key = `${change.type.split('.')[0]}:${projectId}:${subject}:${change.type.endsWith('deleted') ? 'deleted' : change.version}`;
-      if (!(await this.dedup.claim(key, DEDUP_TTL_MS))) return;
       await this.bus.publish({
         type: change.type,
         project_id: projectId,
@@ -38,5 +48,11 @@ export class ChangePublisher implements ChangeNotifier {
     } catch (err) {
       this.log.warn({ err, type: change.type }, 'could not announce a change');
     }
+  }
+
+  private keyOf(change: ChangeKey): string {
+    const projectId = change.projectId ?? hash8(change.workspacePath);
+    const subject = change.type.startsWith('link.') ? `${change.taskId}:${change.entityId}` : (change.taskId ?? change.entityId ?? '');
+    return `${change.type.split('.')[0]}:${projectId}:${subject}:${change.type.endsWith('deleted') ? 'deleted' : change.version}`;
   }
 }

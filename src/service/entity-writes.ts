@@ -2,7 +2,7 @@
 import type { Schemas } from '../contract.js';
 import type { ChangeNotifier } from '../domain/changes.js';
 import { etagOf } from '../domain/etag.js';
-import { toEntity } from './adapter.js';
+import { toEntity, toIsoTimestamp } from './adapter.js';
 import type { ConditionalWrites, Current } from './conditional-write.js';
 import type { EntityReads } from './entity-reads.js';
 import { tagsArg } from './task-writes.js';
@@ -37,8 +37,9 @@ export class EntityWrites {
         created_by: createdBy,
       }),
     )) as Row;
+    const claimed = await this.claim(ws, 'entity.created', row);
     const entity = await this.reads.getEntity(ws, Number(row.id), { fresh: true });
-    await this.announce(ws, 'entity.created', entity, null);
+    if (claimed) await this.announce(ws, 'entity.created', entity, null);
     return entity;
   }
 
@@ -52,11 +53,12 @@ export class EntityWrites {
       metadata: metadataArg(body.metadata),
       tags: tagsArg(body.tags),
     });
-    await this.conditional.run(this.key(ws, entityId), ifMatch, 'update_entity_checked', () => this.current(ws, entityId), (version) =>
+    const row = (await this.conditional.run(this.key(ws, entityId), ifMatch, 'update_entity_checked', () => this.current(ws, entityId), (version) =>
       version === undefined ? this.backend.write('update_entity', args) : this.backend.write('update_entity_checked', { ...args, expected_updated_at: version }),
-    );
+    )) as Row;
+    const claimed = await this.claim(ws, 'entity.updated', row);
     const entity = await this.reads.getEntity(ws, entityId, { fresh: true });
-    await this.announce(ws, 'entity.updated', entity, Object.keys(body));
+    if (claimed) await this.announce(ws, 'entity.updated', entity, Object.keys(body));
     return entity;
   }
 
@@ -68,8 +70,12 @@ export class EntityWrites {
     await this.notifier.changed({ type: 'entity.deleted', workspacePath: ws.workspacePath, projectId: ws.projectId, entityId, etag: null, changed: null, source: 'api', version: 'deleted' });
   }
 
+  private claim(ws: ResolvedWorkspace, type: 'entity.created' | 'entity.updated', row: Row): Promise<boolean> {
+    return this.notifier.claim({ type, workspacePath: ws.workspacePath, projectId: ws.projectId, entityId: Number(row.id), version: String(toIsoTimestamp(row.updated_at)) });
+  }
+
   private announce(ws: ResolvedWorkspace, type: 'entity.created' | 'entity.updated', entity: Schemas['Entity'], changed: string[] | null): Promise<void> {
-    return this.notifier.changed({ type, workspacePath: ws.workspacePath, projectId: ws.projectId, entityId: entity.id, etag: etagOf(entity), changed, source: 'api', version: String(entity.updated_at) });
+    return this.notifier.publish({ type, workspacePath: ws.workspacePath, projectId: ws.projectId, entityId: entity.id, etag: etagOf(entity), changed, source: 'api', version: String(entity.updated_at) });
   }
 
   private async current(ws: ResolvedWorkspace, entityId: number): Promise<Current<string>> {

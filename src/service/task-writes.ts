@@ -45,8 +45,9 @@ export class TaskWrites {
         created_by: createdBy,
       }),
     )) as Row;
+    const claimed = await this.claim(ws, 'task.created', row);
     const task = await this.reads.task(ws, Number(row.id), { fresh: true });
-    await this.announce(ws, 'task.created', task, null);
+    if (claimed) await this.announce(ws, 'task.created', task, null);
     return task;
   }
 
@@ -67,11 +68,12 @@ export class TaskWrites {
       blocker_reason: body.blocker_reason,
       file_references: body.file_references,
     });
-    await this.conditional.run(this.key(ws, taskId), ifMatch, 'update_task_checked', () => this.current(ws, taskId), (version) =>
+    const row = (await this.conditional.run(this.key(ws, taskId), ifMatch, 'update_task_checked', () => this.current(ws, taskId), (version) =>
       version === undefined ? this.backend.write('update_task', args) : this.backend.write('update_task_checked', { ...args, expected_updated_at: version }),
-    );
+    )) as Row;
+    const claimed = await this.claim(ws, 'task.updated', row);
     const task = await this.reads.task(ws, taskId, { fresh: true });
-    await this.announce(ws, 'task.updated', task, Object.keys(body));
+    if (claimed) await this.announce(ws, 'task.updated', task, Object.keys(body));
     return task;
   }
 
@@ -113,8 +115,13 @@ export class TaskWrites {
     return { etag: etagOf(toTask(row)), version: String(row.updated_at) };
   }
 
+  /** Claims the change as soon as the backend confirms it, by the stored row's `updated_at`. */
+  private claim(ws: ResolvedWorkspace, type: 'task.created' | 'task.updated', row: Row): Promise<boolean> {
+    return this.notifier.claim({ type, workspacePath: ws.workspacePath, projectId: ws.projectId, taskId: Number(row.id), version: String(toIsoTimestamp(row.updated_at)) });
+  }
+
   private announce(ws: ResolvedWorkspace, type: 'task.created' | 'task.updated', task: Schemas['Task'], changed: string[] | null): Promise<void> {
-    return this.notifier.changed({ type, workspacePath: ws.workspacePath, projectId: ws.projectId, taskId: task.id, etag: etagOf(task), changed, source: 'api', version: String(task.updated_at) });
+    return this.notifier.publish({ type, workspacePath: ws.workspacePath, projectId: ws.projectId, taskId: task.id, etag: etagOf(task), changed, source: 'api', version: String(task.updated_at) });
   }
 
   private key(ws: ResolvedWorkspace, taskId: number): string {

@@ -3,6 +3,8 @@
  * embedded server as stdio children, and the Express app with response validation on.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type Logger, pino } from 'pino';
@@ -31,6 +33,8 @@ export interface Harness {
   request: ReturnType<typeof supertest>;
   /** Calls an MCP tool through the pool (for seeding and checks). */
   call(tool: string, args: Record<string, unknown>): Promise<any>;
+  /** Serves the app on a free loopback port (for streaming clients); closed with the harness. */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -65,6 +69,7 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
   await runtime.start();
   const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES, config.keyScopes), log, options);
   const request = supertest(app);
+  let server: Server | undefined;
   return {
     home,
     tmp,
@@ -74,7 +79,14 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
     request,
     get: (url) => request.get(url).set('X-API-Key', API_KEY),
     call: (tool, args) => runtime.gateway.call(tool, args),
+    async listen() {
+      server ??= createServer(app).listen(0, '127.0.0.1');
+      if (!server.listening) await new Promise((r) => server!.once('listening', r));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
     async close() {
+      server?.closeAllConnections();
+      server?.close();
       await runtime.close();
       for (const key of childSettings) delete process.env[key];
       rmSync(tmp, { recursive: true, force: true });
