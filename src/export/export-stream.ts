@@ -42,7 +42,7 @@ function mdCell(value: unknown): string {
 
 function lines<T>(spec: ExportSpec<T>): Transform {
   let first = true;
-  const mdColumns = spec.columns.filter((c) => spec.markdownHeaders.includes(c.header));
+  const mdColumns = spec.markdownHeaders.map((h) => spec.columns.find((c) => c.header === h)!);
   return new Transform({
     writableObjectMode: true,
     transform(row: T, _enc, done) {

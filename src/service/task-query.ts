@@ -6,7 +6,7 @@
  */
 import type { QueryOf } from '../contract.js';
 import { type QueryTasksArgs, type QueryTasksResult, queryTasksOf } from './fallbacks.js';
-import { type ToolBackend, defined } from './tool-backend.js';
+import { type Row, type ToolBackend, defined } from './tool-backend.js';
 import type { ResolvedWorkspace } from './workspace-resolver.js';
 
 /** The filter and sort parameters shared by the task list, search and export operations. */
@@ -48,12 +48,33 @@ export function sortOf(query: TaskQuery): string {
 export class TaskQueries {
   constructor(private readonly backend: ToolBackend) {}
 
+  /**
+   * Every matching task, page by page. With `query_tasks` each page is one call; without it the
+   * project is scanned once (a scan per page would repeat the whole project for every page).
+   */
+  async *each(ws: ResolvedWorkspace, query: TaskQuery, pageSize = 500): AsyncGenerator<Row> {
+    if (!(await this.backend.hasTool('query_tasks'))) {
+      const all = await this.scanAll(ws, query);
+      yield* queryTasksOf(all.tasks, { workspace_path: ws.workspacePath, ...query, include_counts: false, limit: Number.MAX_SAFE_INTEGER, offset: 0 }, all.linked).items;
+      return;
+    }
+    for (let offset = 0; ; offset += pageSize) {
+      const result = await this.run(ws, { ...query, include_counts: false }, { limit: pageSize, offset });
+      yield* result.items;
+      if (result.items.length < pageSize || offset + pageSize >= result.total_count) return;
+    }
+  }
+
   async run(ws: ResolvedWorkspace, query: TaskQuery, page: { limit: number; offset: number }, options: { fresh?: boolean } = {}): Promise<QueryTasksResult> {
     const args: QueryTasksArgs = { workspace_path: ws.workspacePath, ...query, ...page };
     if (await this.backend.hasTool('query_tasks')) return (await this.backend.read('query_tasks', { ...args }, options)) as QueryTasksResult;
-    const all = await this.backend.scan('list_tasks', { workspace_path: ws.workspacePath }, 'details');
-    const linked =
-      query.entity_id === undefined ? undefined : await this.backend.scan('get_entity_tasks', { workspace_path: ws.workspacePath, entity_id: query.entity_id }, 'details');
-    return queryTasksOf(all, args, linked);
+    const all = await this.scanAll(ws, query);
+    return queryTasksOf(all.tasks, args, all.linked);
+  }
+
+  private async scanAll(ws: ResolvedWorkspace, query: TaskQuery): Promise<{ tasks: Row[]; linked?: Row[] }> {
+    const tasks = await this.backend.scan('list_tasks', { workspace_path: ws.workspacePath }, 'details');
+    if (query.entity_id === undefined) return { tasks };
+    return { tasks, linked: await this.backend.scan('get_entity_tasks', { workspace_path: ws.workspacePath, entity_id: query.entity_id }, 'details') };
   }
 }

@@ -54,12 +54,8 @@ export class TaskReads {
   }
 
   /** The tasks matching a list query, page by page (exports). */
-  async *eachTask(ws: ResolvedWorkspace, q: TaskQuery, pageSize = 500): AsyncGenerator<Schemas['Task']> {
-    for (let offset = 0; ; offset += pageSize) {
-      const result = await this.queries.run(ws, { ...q, include_counts: false }, { limit: pageSize, offset });
-      for (const row of result.items) yield toTask(row);
-      if (result.items.length < pageSize || offset + pageSize >= result.total_count) return;
-    }
+  async *eachTask(ws: ResolvedWorkspace, q: TaskQuery): AsyncGenerator<Schemas['Task']> {
+    for await (const row of this.queries.each(ws, q)) yield toTask(row);
   }
 
   /** One task as an API task; `fresh` bypasses the cache (If-Match checks, write replies). */
