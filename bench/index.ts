@@ -235,7 +235,7 @@ async function poolVsSessionPerCall(
   }
 
   // The anti-pattern: open a session (spawn + handshake for stdio), call once, close.
-  const factory = createSessionFactory(kind, { taskMcpHome: home, connectTimeoutMs: 15_000 }, log);
+  const factory = createSessionFactory(kind, { taskMcpHome: home, connectTimeoutMs: 15_000, callTimeoutMs: 10_000 }, log);
   const perCallMs: number[] = [];
   let perCallErrors = 0;
   for (let i = 0; i < perCallCount; i++) {

@@ -873,8 +873,10 @@ export interface components {
             status: "todo" | "in_progress" | "done" | "cancelled" | "to_be_deleted";
             priority?: components["schemas"]["Priority"];
             parent_task_id?: number;
+            /** @description At most 50, so that a write cannot fan out into hundreds of lookups. */
             depends_on?: number[];
             tags?: components["schemas"]["TagList"];
+            /** @description Bounded (with every other field) so that any task fits in one page of task-mcp's response budget. */
             file_references?: string[];
         };
         TaskUpdate: {
@@ -883,9 +885,11 @@ export interface components {
             status?: components["schemas"]["TaskStatus"];
             priority?: components["schemas"]["Priority"];
             parent_task_id?: number;
+            /** @description At most 50, so that a write cannot fan out into hundreds of lookups. */
             depends_on?: number[];
             tags?: components["schemas"]["TagList"];
             blocker_reason?: string;
+            /** @description Bounded (with every other field) so that any task fits in one page of task-mcp's response budget. */
             file_references?: string[];
         };
         TaskFields: {
@@ -1095,7 +1099,7 @@ export interface components {
             /** @description Unique per type among active entities, e.g. a file path. */
             identifier?: string;
             description?: string;
-            /** @description Any JSON value to keep with the entity. */
+            /** @description Any JSON value to keep with the entity (at most 16 KB as JSON). */
             metadata?: Record<string, never> | unknown[] | string | number | boolean;
             tags?: components["schemas"]["TagList"];
         };

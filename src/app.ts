@@ -12,7 +12,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { docsHandlers } from './docs/docs-routes.js';
 import type { ApiKeyVerifier } from './http/api-keys.js';
+import { checkJsonBody } from './http/body-checks.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { allowHeaderOn405, allowedMethods, headAsGet } from './http/methods.js';
 import { corsPolicy, identifyApiKey, rateLimits, requestDeadline, securityHeaders } from './http/protection.js';
 import { requestId } from './http/request-id.js';
 import { type OperationHandlers, dispatch } from './http/typed-routes.js';
@@ -60,6 +62,8 @@ export function createApp(options: AppOptions): Express {
   app.use(...rateLimits(options.rateLimit));
   app.use(requestDeadline(options.requestTimeoutMs));
   app.use(express.json({ limit: options.bodyLimit }));
+  app.use(checkJsonBody());
+  app.use(headAsGet());
 
   app.use(
     OpenApiValidator.middleware({
@@ -100,6 +104,7 @@ export function createApp(options: AppOptions): Express {
   app.use(dispatch(handlers, { resolveWorkspace }));
 
   app.use(notFoundHandler());
+  app.use(allowHeaderOn405(allowedMethods(OPENAPI_PATH)));
   app.use(errorHandler(log));
   return app;
 }

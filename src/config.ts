@@ -30,6 +30,7 @@ const variables = z.object({
   MCP_CONNECT_TIMEOUT_MS: int(100).default(15_000),
   MCP_ACQUIRE_TIMEOUT_MS: int(10).default(5_000),
   MCP_MAX_WAITING: int(0).default(1_000),
+  MCP_MAX_WAITING_PER_KEY: int(1).default(100),
   MCP_PING_INTERVAL_MS: int(0).default(30_000),
   BREAKER_ERROR_THRESHOLD_PERCENTAGE: int(1, 100).default(50),
   BREAKER_VOLUME_THRESHOLD: int(1).default(10),
@@ -54,6 +55,7 @@ const variables = z.object({
   CACHE_MAX_ENTRIES: int(1).default(5_000),
   IDEMPOTENCY_TTL_MS: int(1_000).default(24 * 60 * 60 * 1000),
   IDEMPOTENCY_MAX_KEYS: int(1).default(100_000),
+  IDEMPOTENCY_MAX_MB: int(1).default(64),
 
   CORS_ORIGINS: list.default([]),
   RATE_LIMIT_PER_MINUTE: int(1).default(100),

@@ -51,6 +51,7 @@ export function transportSettings(config: Config): TransportSettings {
     args: config.mcpArgs,
     url: config.MCP_URL,
     connectTimeoutMs: config.MCP_CONNECT_TIMEOUT_MS,
+    callTimeoutMs: config.MCP_CALL_TIMEOUT_MS,
   };
 }
 
@@ -65,6 +66,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       size: config.MCP_POOL_SIZE,
       acquireTimeoutMs: config.MCP_ACQUIRE_TIMEOUT_MS,
       maxWaiting: config.MCP_MAX_WAITING,
+      maxWaitingPerOwner: config.MCP_MAX_WAITING_PER_KEY,
       onAcquired: (seconds) => metrics.poolWait.observe(seconds),
     },
     log,
@@ -121,10 +123,16 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     : undefined;
   const storeCheck = cachedStoreCheck(config.TASK_MCP_HOME);
   const store = () => (transport.localStore ? { checked: true, ...storeCheck() } : { checked: false, writable: true });
-  const idempotency = new IdempotencyGuard(new MemoryIdempotencyStore(config.IDEMPOTENCY_MAX_KEYS), {
-    ttlMs: config.IDEMPOTENCY_TTL_MS,
-    waitMs: config.MCP_CALL_TIMEOUT_MS + config.MCP_ACQUIRE_TIMEOUT_MS,
-  });
+  const idempotency = new IdempotencyGuard(
+    new MemoryIdempotencyStore(config.IDEMPOTENCY_MAX_KEYS, config.IDEMPOTENCY_MAX_MB * 1024 * 1024),
+    {
+      ttlMs: config.IDEMPOTENCY_TTL_MS,
+      waitMs: config.MCP_CALL_TIMEOUT_MS + config.MCP_ACQUIRE_TIMEOUT_MS,
+      // The call timeout plus time to stop the session that ran it (a remote server: another timeout).
+      settleMs: 2 * config.MCP_CALL_TIMEOUT_MS + 10_000,
+    },
+    log,
+  );
 
   return {
     target,

@@ -27,13 +27,21 @@ export class MemoryCacheStore implements CacheStore {
   }
 }
 
-type Slot = { state: 'pending'; fingerprint: string } | { state: 'done'; record: IdempotencyRecord };
+type Slot = Exclude<ClaimResult, { state: 'claimed' }>;
 
+/**
+ * Idempotency records, bounded by count and by bytes (each keeps the answer a replay returns, which
+ * can be large): the least recently used go first.
+ */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly slots: LRUCache<string, Slot>;
 
-  constructor(maxKeys: number) {
-    this.slots = new LRUCache({ max: maxKeys });
+  constructor(maxKeys: number, maxBytes = 64 * 1024 * 1024) {
+    this.slots = new LRUCache({
+      max: maxKeys,
+      maxSize: maxBytes,
+      sizeCalculation: (slot, key) => key.length + (slot.state === 'done' ? JSON.stringify(slot.record).length : 100),
+    });
   }
 
   async claim(key: string, fingerprint: string, ttlMs: number): Promise<ClaimResult> {
@@ -45,6 +53,10 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   async complete(key: string, record: IdempotencyRecord, ttlMs: number): Promise<void> {
     this.slots.set(key, { state: 'done', record }, { ttl: ttlMs });
+  }
+
+  async markUnknown(key: string, fingerprint: string, since: number, ttlMs: number): Promise<void> {
+    this.slots.set(key, { state: 'unknown', fingerprint, since }, { ttl: ttlMs });
   }
 
   async release(key: string): Promise<void> {

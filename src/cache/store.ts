@@ -21,12 +21,16 @@ export interface IdempotencyRecord {
 export type ClaimResult =
   | { state: 'claimed' }
   | { state: 'pending'; fingerprint: string }
+  /** The request holding the key failed after its write was sent (`since`: when it started, epoch ms). */
+  | { state: 'unknown'; fingerprint: string; since: number }
   | { state: 'done'; record: IdempotencyRecord };
 
 export interface IdempotencyStore {
-  /** Claims `key` for a new request, or reports the request that already holds it. */
+  /** Claims `key` for a new request (atomically), or reports the request that already holds it. */
   claim(key: string, fingerprint: string, ttlMs: number): Promise<ClaimResult>;
   complete(key: string, record: IdempotencyRecord, ttlMs: number): Promise<void>;
-  /** Frees a claim whose request failed, so a retry runs again. */
+  /** Keeps the claim of a request whose write may or may not have been applied. */
+  markUnknown(key: string, fingerprint: string, since: number, ttlMs: number): Promise<void>;
+  /** Frees a claim whose request provably did nothing, so a retry runs again. */
   release(key: string): Promise<void>;
 }

@@ -81,6 +81,14 @@ export class UnprocessableError extends DomainError {
   }
 }
 
+/**
+ * A write that was sent but not answered may have been applied. `settled` resolves once it no longer
+ * can be (whatever ran it was stopped for good), so the truth can then be looked up.
+ */
+export interface UnknownOutcome {
+  settled: Promise<void>;
+}
+
 /** The backend (MCP, Redis, the store) cannot serve now; trying again after `retryAfter` seconds may work. */
 export class UnavailableError extends DomainError {
   readonly kind = 'unavailable';
@@ -88,15 +96,21 @@ export class UnavailableError extends DomainError {
     message: string,
     readonly retryAfter = 1,
     code = 'service_unavailable',
+    /** Set when the failed call may nevertheless have been applied. */
+    readonly outcome?: UnknownOutcome,
   ) {
     super(message, code);
   }
 }
 
-/** The backend did not answer in time. */
+/** The backend did not answer in time (so a write may or may not have been applied). */
 export class TimeoutError extends DomainError {
   readonly kind = 'timeout';
-  constructor(message: string, code = 'gateway_timeout') {
+  constructor(
+    message: string,
+    code = 'gateway_timeout',
+    readonly outcome?: UnknownOutcome,
+  ) {
     super(message, code);
   }
 }

@@ -69,8 +69,14 @@ export interface RateLimitOptions {
   stores?: { minute?: Store; hour?: Store };
 }
 
-/** Only the versioned API is limited; health probes, metrics and docs are not. */
-const limited = (path: string) => path.startsWith('/api/v1/') || path === '/api/v1';
+/**
+ * Only the versioned API is limited; health probes, metrics and docs are not. Routing ignores case
+ * (`/API/V1/TASKS` reaches the same handler), so the check must too.
+ */
+const limited = (path: string) => {
+  const p = path.toLowerCase();
+  return p.startsWith('/api/v1/') || p === '/api/v1';
+};
 
 export function rateLimits(options: RateLimitOptions): RequestHandler[] {
   const limiter = (windowMs: number, limit: number, headers: boolean, store?: Store) =>

@@ -6,12 +6,24 @@ export interface UnavailableDetails {
   notDelivered?: boolean;
   /** Seconds until trying again makes sense. */
   retryAfter?: number;
+  /** The call was sent and its outcome is unknown (see `OutcomeUnknown`). */
+  outcome?: OutcomeUnknown;
+}
+
+/**
+ * A call that was sent but not answered (timeout, lost session): it may have been applied. `settled`
+ * resolves once it can no longer be applied — the session that ran it was stopped for good (a killed
+ * child cannot commit later) — so whoever needs the truth (Idempotency-Key) can then look it up.
+ */
+export interface OutcomeUnknown {
+  settled: Promise<void>;
 }
 
 export class McpUnavailableError extends Error {
   readonly retriable: boolean;
   readonly notDelivered: boolean;
   readonly retryAfter: number;
+  readonly outcome?: OutcomeUnknown;
 
   constructor(message: string, details: UnavailableDetails = {}) {
     super(message);
@@ -19,11 +31,15 @@ export class McpUnavailableError extends Error {
     this.retriable = details.retriable ?? false;
     this.notDelivered = details.notDelivered ?? false;
     this.retryAfter = details.retryAfter ?? 1;
+    this.outcome = details.outcome;
   }
 }
 
 export class McpTimeoutError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly outcome?: OutcomeUnknown,
+  ) {
     super(message);
     this.name = 'McpTimeoutError';
   }

@@ -5,9 +5,16 @@
 import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from 'pino';
 import type { McpBreaker } from './breaker.js';
+import { currentCaller } from '../request-context.js';
 import { McpTimeoutError, McpUnavailableError } from './errors.js';
 import type { PooledSession, SessionPool } from './pool.js';
 import { ToolCallError, decodeToolResult } from './tool-result.js';
+
+/** The same failure, now saying that the call may have been applied and when that is settled. */
+function withOutcome(failure: McpTimeoutError | McpUnavailableError, settled: Promise<void>): Error {
+  if (failure instanceof McpTimeoutError) return new McpTimeoutError(failure.message, { settled });
+  return new McpUnavailableError(failure.message, { retriable: failure.retriable, notDelivered: false, retryAfter: failure.retryAfter, outcome: { settled } });
+}
 
 /** Claude Code-style clients see task-mcp's tools as `mcp__task-mcp__<name>`. */
 const TOOL_PREFIX = /^mcp__[^_]+(?:[-_][^_]+)*__/;
@@ -72,32 +79,40 @@ export class McpGateway {
   }
 
   private async attempt(tool: string, name: string, args: Record<string, unknown>, options: CallOptions): Promise<unknown> {
-    const session = await this.pool.acquire();
+    const session = await this.pool.acquire(currentCaller());
     let healthy = true;
+    let sent = false;
     try {
       // client.request rather than client.callTool: we decode every wire form ourselves (including
       // results whose structured content breaks the tool's own outputSchema, SDK issue #1943).
-      const result = await session.client.request(
-        { method: 'tools/call', params: { name, arguments: args } },
-        CallToolResultSchema,
-        { timeout: options.timeoutMs ?? this.options.callTimeoutMs },
-      );
+      // The request is serialised before anything is written: a body that cannot be (far too deep)
+      // is the request's fault, not the session's.
+      const request = { method: 'tools/call' as const, params: { name, arguments: args } };
+      JSON.stringify(request);
+      sent = true;
+      const result = await session.client.request(request, CallToolResultSchema, { timeout: options.timeoutMs ?? this.options.callTimeoutMs });
       return decodeToolResult(tool, result);
     } catch (err) {
       if (err instanceof ToolCallError) throw err;
-      const failure = this.classify(tool, err);
-      healthy = !(failure instanceof McpTimeoutError || failure instanceof McpUnavailableError);
+      if (!sent) throw new ToolCallError('validation', tool, `The request cannot be sent: ${(err as Error).message}`);
+      let failure = this.classify(tool, err);
+      if (failure instanceof McpTimeoutError || failure instanceof McpUnavailableError) {
+        healthy = false;
+        // A session that timed out or broke may still be working on the call: stop it for good, so
+        // that its outcome is settled once it is gone (nothing half-done can commit later).
+        const settled = this.pool.discard(session, `call to ${tool} failed`, { terminate: true });
+        if (!(failure instanceof McpUnavailableError && failure.notDelivered)) failure = withOutcome(failure, settled);
+      }
       // A server that forgot this session forgot the others too: replace them before the retry.
       if (failure instanceof McpUnavailableError && failure.notDelivered) this.pool.discardIdle('the server no longer knows the session');
       throw failure;
     } finally {
-      // A session that timed out may still be busy with the call: never hand it to someone else.
       if (healthy) this.pool.release(session);
-      else this.pool.discard(session, `call to ${tool} failed`);
     }
   }
 
   private classify(tool: string, err: unknown): Error {
+    if (err instanceof McpTimeoutError || err instanceof McpUnavailableError) return err;
     if (err instanceof McpError) {
       if (err.code === ErrorCode.RequestTimeout) return new McpTimeoutError(`The MCP tool ${tool} did not answer in time`);
       if (err.code === ErrorCode.ConnectionClosed) return new McpUnavailableError(`The MCP session closed during ${tool}`, { retriable: true });

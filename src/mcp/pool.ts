@@ -2,6 +2,9 @@
  * A pool of long-lived MCP client sessions. Sessions are opened once and reused for every call; a call
  * holds one session exclusively (task-mcp servers run one tool at a time per process anyway).
  * A session whose transport dies is dropped and replaced in the background, with backoff.
+ *
+ * Callers wait fairly: each caller (API key) has its own queue, bounded on its own, and a freed
+ * session goes to the callers in turn, so one key sending thousands of calls cannot starve another.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Logger } from 'pino';
@@ -14,6 +17,8 @@ export interface PoolOptions {
   acquireTimeoutMs: number;
   /** How many callers may wait at once; more are refused immediately. */
   maxWaiting: number;
+  /** How many calls of one caller may wait at once (default: all of maxWaiting). */
+  maxWaitingPerOwner?: number;
   /** Called with the seconds each successful acquire waited (for metrics). */
   onAcquired?: (waitSeconds: number) => void;
 }
@@ -39,12 +44,65 @@ export class PooledSession {
   close(): Promise<void> {
     return this.opened.close();
   }
+  terminate(): Promise<void> {
+    return this.opened.terminate();
+  }
 }
 
 interface Waiter {
+  owner: string;
   resolve(session: PooledSession): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
+}
+
+/** Waiters per owner, served round-robin across owners and first-come within one. */
+class FairQueue {
+  private readonly byOwner = new Map<string, Waiter[]>();
+  private size = 0;
+
+  get length(): number {
+    return this.size;
+  }
+
+  count(owner: string): number {
+    return this.byOwner.get(owner)?.length ?? 0;
+  }
+
+  push(w: Waiter): void {
+    const queue = this.byOwner.get(w.owner);
+    if (queue) queue.push(w);
+    else this.byOwner.set(w.owner, [w]);
+    this.size++;
+  }
+
+  /** The next waiter: the oldest of the owner whose turn it is; that owner then goes to the back. */
+  shift(): Waiter | undefined {
+    const next = this.byOwner.entries().next();
+    if (next.done) return undefined;
+    const [owner, queue] = next.value;
+    const w = queue.shift()!;
+    this.byOwner.delete(owner);
+    if (queue.length) this.byOwner.set(owner, queue); // re-inserted last: the next owner is next
+    this.size--;
+    return w;
+  }
+
+  remove(w: Waiter): void {
+    const queue = this.byOwner.get(w.owner);
+    const i = queue?.indexOf(w) ?? -1;
+    if (!queue || i < 0) return;
+    queue.splice(i, 1);
+    if (!queue.length) this.byOwner.delete(w.owner);
+    this.size--;
+  }
+
+  drain(): Waiter[] {
+    const all = [...this.byOwner.values()].flat();
+    this.byOwner.clear();
+    this.size = 0;
+    return all;
+  }
 }
 
 export interface PoolStats {
@@ -61,7 +119,9 @@ const MAX_BACKOFF_MS = 5_000;
 export class SessionPool {
   private readonly idle: PooledSession[] = [];
   private readonly busy = new Set<PooledSession>();
-  private readonly waiters: Waiter[] = [];
+  private readonly waiters = new FairQueue();
+  /** Sessions being stopped for good; close() waits for them so no child outlives the pool. */
+  private readonly terminating = new Set<Promise<void>>();
   private opening = 0;
   private consecutiveFailures = 0;
   private refillTimer: NodeJS.Timeout | undefined;
@@ -96,7 +156,8 @@ export class SessionPool {
     return [...this.idle, ...this.busy];
   }
 
-  async acquire(): Promise<PooledSession> {
+  /** A session for `owner` (the calling key): at once when one is idle, else in `owner`'s fair turn. */
+  async acquire(owner = 'anonymous'): Promise<PooledSession> {
     if (this.closed) throw new McpUnavailableError('The MCP session pool is shut down');
     const started = process.hrtime.bigint();
     const ready = this.idle.shift();
@@ -108,12 +169,17 @@ export class SessionPool {
     if (this.waiters.length >= this.options.maxWaiting) {
       throw new McpUnavailableError(`Too many requests are waiting for an MCP session (${this.waiters.length})`);
     }
+    const perOwner = this.options.maxWaitingPerOwner ?? this.options.maxWaiting;
+    if (this.waiters.count(owner) >= perOwner) {
+      throw new McpUnavailableError(`Too many requests of this API key are waiting for an MCP session (${perOwner})`);
+    }
     const session = await new Promise<PooledSession>((resolve, reject) => {
       const waiter: Waiter = {
+        owner,
         resolve,
         reject,
         timer: setTimeout(() => {
-          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          this.waiters.remove(waiter);
           reject(new McpUnavailableError(`No MCP session became available within ${this.options.acquireTimeoutMs} ms`));
         }, this.options.acquireTimeoutMs),
       };
@@ -131,13 +197,20 @@ export class SessionPool {
     this.handOver(session);
   }
 
-  /** Drops a session that can no longer be trusted (timed out, broken) and opens a replacement. */
-  discard(session: PooledSession, reason: string): void {
-    if (session.state === 'closed') return;
+  /**
+   * Drops a session that can no longer be trusted (timed out, broken) and opens a replacement. With
+   * `terminate` it is stopped for good at once (it may still be working on a call); the returned
+   * promise resolves when nothing it was doing can still take effect.
+   */
+  discard(session: PooledSession, reason: string, options: { terminate?: boolean } = {}): Promise<void> {
+    if (session.state === 'closed') return Promise.resolve();
     this.forget(session);
     this.log.warn({ session: session.id, pid: session.pid, reason }, 'recycling MCP session');
-    session.close().catch((err: unknown) => this.log.debug({ err }, 'error closing MCP session'));
+    const ending = (options.terminate ? session.terminate() : session.close()).catch((err: unknown) => this.log.debug({ err }, 'error closing MCP session'));
+    this.terminating.add(ending);
+    void ending.finally(() => this.terminating.delete(ending));
     this.fill();
+    return ending;
   }
 
   /** Drops every idle session, e.g. when the server says it no longer knows our sessions (it restarted). */
@@ -179,13 +252,13 @@ export class SessionPool {
     this.closed = true;
     clearTimeout(this.refillTimer);
     clearInterval(this.pingTimer);
-    for (const waiter of this.waiters.splice(0)) {
+    for (const waiter of this.waiters.drain()) {
       clearTimeout(waiter.timer);
       waiter.reject(new McpUnavailableError('The MCP session pool is shutting down'));
     }
     const all = this.sessions();
     for (const session of all) this.forget(session);
-    await Promise.allSettled(all.map((s) => s.close()));
+    await Promise.allSettled([...all.map((s) => s.close()), ...this.terminating]);
   }
 
   private markBusy(session: PooledSession): void {

@@ -2,6 +2,7 @@
 import type { Schemas } from '../contract.js';
 import type { ChangeNotifier } from '../domain/changes.js';
 import { etagOf } from '../domain/etag.js';
+import { InvalidInputError } from '../domain/errors.js';
 import { toEntity, toIsoTimestamp } from './adapter.js';
 import type { ConditionalWrites, Current } from './conditional-write.js';
 import type { EntityReads } from './entity-reads.js';
@@ -9,9 +10,15 @@ import { tagsArg } from './task-writes.js';
 import { type Row, type ToolBackend, defined } from './tool-backend.js';
 import type { ResolvedWorkspace } from './workspace-resolver.js';
 
+/** So that an entity always fits in a page of task-mcp's response budget (16 KB as JSON). */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
 /** task-mcp keeps a JSON value of any type as text; objects and arrays it serialises itself. */
 function metadataArg(value: unknown): unknown {
   if (value === undefined) return undefined;
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_METADATA_BYTES) {
+    throw new InvalidInputError(`metadata is larger than ${MAX_METADATA_BYTES / 1024} KB as JSON`, [{ field: 'body.metadata', message: `at most ${MAX_METADATA_BYTES} bytes as JSON` }]);
+  }
   return typeof value === 'object' && value !== null ? value : JSON.stringify(value);
 }
 

@@ -56,7 +56,7 @@ export function createServices({ gateway, cache, resolver: resolverOptions, lock
     projects,
     projectWrites: new ProjectWrites(backend, resolver, projects, conditional, notifier),
     tasks,
-    taskWrites: new TaskWrites(backend, tasks, new TaskChecks(backend), conditional, notifier),
+    taskWrites: new TaskWrites(backend, tasks, new TaskChecks(backend, taskQueries), conditional, notifier),
     entities,
     entityWrites: new EntityWrites(backend, entities, conditional, notifier),
   };

@@ -4,27 +4,29 @@
  * own ancestor.
  */
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import type { TaskQueries } from './task-query.js';
 import type { Row, ToolBackend } from './tool-backend.js';
 import type { ResolvedWorkspace } from './workspace-resolver.js';
 
-/** Far deeper than any real hierarchy; bounds the ancestor walk. */
-const MAX_ANCESTRY = 1000;
+/** As deep as task-mcp can build a tree at all; bounds the ancestor walk. */
+const MAX_ANCESTRY = 250;
 
 export class TaskChecks {
-  constructor(private readonly backend: ToolBackend) {}
+  constructor(
+    private readonly backend: ToolBackend,
+    private readonly queries: TaskQueries,
+  ) {}
 
-  /** task-mcp does not check that dependencies exist, and reports a missing parent as a FK failure. */
+  /**
+   * task-mcp does not check that dependencies exist, and reports a missing parent as a FK failure.
+   * One lookup for all of them, however many a request names.
+   */
   async assertTasksExist(ws: ResolvedWorkspace, ids: number[]): Promise<void> {
     const unique = [...new Set(ids)];
-    const checks = await Promise.allSettled(
-      unique.map((id) => this.backend.read('get_task', { workspace_path: ws.workspacePath, task_id: id }, { fresh: true })),
-    );
-    const missing: number[] = [];
-    checks.forEach((check, i) => {
-      if (check.status === 'fulfilled') return;
-      if (!(check.reason instanceof NotFoundError)) throw check.reason;
-      missing.push(unique[i]!);
-    });
+    if (unique.length === 0) return;
+    const found = await this.queries.run(ws, { ids: unique, include_counts: false }, { limit: unique.length, offset: 0 }, { fresh: true });
+    const present = new Set(found.items.map((r) => Number(r.id)));
+    const missing = unique.filter((id) => !present.has(id));
     if (missing.length) throw new ConflictError(`Referenced task(s) not found: ${missing.join(', ')}`);
   }
 

@@ -53,8 +53,8 @@ export function fromToolText(message: string): DomainError {
 /** Any failure of a gateway call as a domain error (domain errors pass through). */
 export function toDomainError(err: unknown): unknown {
   if (err instanceof DomainError) return err;
-  if (err instanceof McpTimeoutError) return new TimeoutError(err.message);
-  if (err instanceof McpUnavailableError) return new UnavailableError(err.message, err.retryAfter);
+  if (err instanceof McpTimeoutError) return new TimeoutError(err.message, 'gateway_timeout', err.outcome);
+  if (err instanceof McpUnavailableError) return new UnavailableError(err.message, err.retryAfter, 'service_unavailable', err.outcome);
   if (!(err instanceof ToolCallError)) return err;
   switch (err.kind) {
     case 'unknown_tool':

@@ -51,6 +51,7 @@ export function fakeSessions(answer: Answer = () => ({ content: [], structuredCo
     session.close = async () => {
       session.closed = true;
     };
+    session.terminate = session.close;
     session.die = () => {
       session.closed = true;
       client.onclose?.();

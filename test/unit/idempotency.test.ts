@@ -4,7 +4,7 @@ import { MemoryIdempotencyStore } from '../../src/cache/memory-store.js';
 import { HttpError } from '../../src/http/error-format.js';
 import { IdempotencyGuard } from '../../src/http/idempotency.js';
 
-const guard = () => new IdempotencyGuard(new MemoryIdempotencyStore(100), { ttlMs: 60_000, waitMs: 5_000 });
+const guard = () => new IdempotencyGuard(new MemoryIdempotencyStore(100), { ttlMs: 60_000, waitMs: 5_000, settleMs: 60_000 });
 const created = (id: number) => async () => ({ status: 201, body: { id }, headers: { Location: `/x/${id}` } });
 
 describe('IdempotencyGuard', () => {

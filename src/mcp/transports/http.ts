@@ -22,6 +22,13 @@ export const http: TransportRecord = {
           await transport.terminateSession().catch(() => undefined);
           await client.close();
         },
+        // A remote server cannot be stopped from here: a call it received may still finish, so the
+        // outcome counts as settled only after another full call timeout.
+        terminate: async () => {
+          await transport.terminateSession().catch(() => undefined);
+          await client.close().catch(() => undefined);
+          await new Promise((r) => setTimeout(r, s.callTimeoutMs).unref());
+        },
       };
     };
   },

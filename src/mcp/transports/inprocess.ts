@@ -11,6 +11,7 @@ export const inprocess: TransportRecord = {
     const { connectInMemory } = await import('../../taskmcp/index.js');
     const { CLIENT_INFO } = await import('./client-info.js');
     const connection = await connectInMemory({ home: s.taskMcpHome }, CLIENT_INFO);
-    return { client: connection.client, close: connection.close };
+    // In this process a call cannot outlive the session: what has not committed when it ends never will.
+    return { client: connection.client, close: connection.close, terminate: connection.close };
   },
 };

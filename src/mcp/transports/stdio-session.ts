@@ -5,6 +5,20 @@ import type { Logger } from 'pino';
 import { CLIENT_INFO } from './client-info.js';
 import type { OpenedSession } from './types.js';
 
+/** Resolves once the process is gone (bounded: a process that cannot be killed is not waited for forever). */
+async function exited(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export async function openStdioSession(command: string, args: string[], env: Record<string, string>, connectTimeoutMs: number, log: Logger): Promise<OpenedSession> {
   const transport = new StdioClientTransport({ command, args, env, stderr: 'pipe' });
   transport.stderr?.on('data', (chunk: Buffer) => {
@@ -17,5 +31,22 @@ export async function openStdioSession(command: string, args: string[], env: Rec
     await transport.close().catch(() => undefined);
     throw err;
   }
-  return { client, pid: transport.pid ?? undefined, close: () => client.close() };
+  const pid = transport.pid ?? undefined;
+  return {
+    client,
+    pid,
+    close: () => client.close(),
+    terminate: async () => {
+      // SIGKILL works on a frozen (SIGSTOPped) or busy child too; its open transaction rolls back.
+      if (pid !== undefined) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        await exited(pid);
+      }
+      await client.close().catch(() => undefined);
+    },
+  };
 }

@@ -6,7 +6,13 @@ export interface OpenedSession {
   client: Client;
   /** Child process id for stdio transports. */
   pid?: number;
+  /** Graceful end (shutdown, recycling a healthy session). */
   close(): Promise<void>;
+  /**
+   * Stops the session for good, now, and resolves once nothing it was doing can still take effect (a
+   * killed child cannot commit later). Used for sessions that timed out or broke mid-call.
+   */
+  terminate(): Promise<void>;
 }
 
 export type SessionFactory = () => Promise<OpenedSession>;
@@ -20,6 +26,8 @@ export interface TransportSettings {
   url?: string;
   /** Handshake timeout for a new session. */
   connectTimeoutMs: number;
+  /** The per-call timeout (a remote call's outcome is settled only after it). */
+  callTimeoutMs: number;
 }
 
 export interface TransportRecord {
