@@ -4,6 +4,7 @@ import type { ToolDef } from './common.js';
 import { entityTools } from './entities.js';
 import { extensionTools } from './extensions.js';
 import { projectTools } from './projects.js';
+import { queryTaskTools } from './query-tasks.js';
 import { taskTools } from './tasks.js';
 
 export const CONTRACT_TOOL_ORDER = [
@@ -13,7 +14,7 @@ export const CONTRACT_TOOL_ORDER = [
   'list_entities', 'search_entities', 'audit_workspace_integrity',
 ];
 
-const EXTENSIONS: ToolDef[] = [...extensionTools];
+const EXTENSIONS: ToolDef[] = [...extensionTools, ...queryTaskTools];
 
 export const EXTENSION_TOOL_NAMES = EXTENSIONS.map((t) => t.name);
 
