@@ -1,5 +1,6 @@
 /** The tool list: task-mcp's 22 in its source order, then our extensions (docs/task-mcp-compatibility.md, "Tools"). */
 import { auditTools } from './audit.js';
+import { checkedTools } from './checked.js';
 import type { ToolDef } from './common.js';
 import { entityTools } from './entities.js';
 import { extensionTools } from './extensions.js';
@@ -14,7 +15,7 @@ export const CONTRACT_TOOL_ORDER = [
   'list_entities', 'search_entities', 'audit_workspace_integrity',
 ];
 
-const EXTENSIONS: ToolDef[] = [...extensionTools, ...queryTaskTools];
+const EXTENSIONS: ToolDef[] = [...extensionTools, ...queryTaskTools, ...checkedTools];
 
 export const EXTENSION_TOOL_NAMES = EXTENSIONS.map((t) => t.name);
 
