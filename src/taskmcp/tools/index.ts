@@ -3,7 +3,10 @@ import { auditTools } from './audit.js';
 import { checkedTools } from './checked.js';
 import type { ToolDef } from './common.js';
 import { entityTools } from './entities.js';
+import { entityQueryTools } from './query-entities.js';
 import { extensionTools } from './extensions.js';
+import { graphTools } from './graph.js';
+import { projectExtensionTools } from './project-extensions.js';
 import { projectTools } from './projects.js';
 import { queryTaskTools } from './query-tasks.js';
 import { taskTools } from './tasks.js';
@@ -15,7 +18,7 @@ export const CONTRACT_TOOL_ORDER = [
   'list_entities', 'search_entities', 'audit_workspace_integrity',
 ];
 
-const EXTENSIONS: ToolDef[] = [...extensionTools, ...queryTaskTools, ...checkedTools];
+const EXTENSIONS: ToolDef[] = [...extensionTools, ...queryTaskTools, ...entityQueryTools, ...graphTools, ...projectExtensionTools, ...checkedTools];
 
 export const EXTENSION_TOOL_NAMES = EXTENSIONS.map((t) => t.name);
 
