@@ -1,9 +1,10 @@
-/** list_tasks on a 10k-task workspace, and stdio robustness. */
+/** list_tasks on a 10k-task workspace, and stdio robustness (garbage input, a client that vanishes). */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectInMemory, projectIdFor, type InMemoryConnection } from '../../src/taskmcp/index.js';
+import { waitFor } from '../helpers/processes.js';
 import { STDIO_MAIN, callRaw, ok, tempHome } from '../helpers/taskmcp-harness.js';
 
 let home: ReturnType<typeof tempHome>;
@@ -79,4 +80,27 @@ it('tools/call results carry the family encodings', async () => {
   const r = await callRaw(conn.client, 'list_projects');
   expect(Array.isArray(r.structuredContent?.result)).toBe(true);
   expect(r.isError).toBe(false);
+});
+
+it('an orphaned server exits quietly when its stdout and stderr close while replies are pending', async () => {
+  const child = spawn(process.execPath, [STDIO_MAIN], { env: { ...process.env, TASK_MCP_HOME: home.dir }, stdio: ['pipe', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const send = (o: unknown) => child.stdin.write(`${JSON.stringify(o)}\n`);
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
+    await waitFor(() => out.includes('"id":1'), 10_000, 'initialize reply');
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    // Freeze the server so the calls are pending when the client's ends of the pipes go away.
+    process.kill(child.pid!, 'SIGSTOP');
+    for (let i = 0; i < 3; i++) send({ jsonrpc: '2.0', id: 10 + i, method: 'tools/call', params: { name: 'list_projects', arguments: {} } });
+    child.stdout.destroy();
+    child.stderr.destroy();
+    process.kill(child.pid!, 'SIGCONT');
+    // Before the fix it looped on EPIPE at ~50 % CPU and ignored SIGTERM.
+    await waitFor(() => child.exitCode !== null || child.signalCode !== null, 10_000, 'server exit');
+    expect(child.signalCode).toBeNull();
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
 });
