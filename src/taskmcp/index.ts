@@ -12,6 +12,8 @@ export { createTaskMcpHttpRouter, type TaskMcpHttpOptions, type TaskMcpHttpRoute
 export { openStore, Store, type StoreOptions, type Synchronous } from './store.js';
 export { resolveTaskMcpHome, resolveWorkspacePath, projectIdFor, hash8 } from './paths.js';
 export { CONTRACT_TOOL_ORDER, EXTENSION_TOOL_NAMES } from './tools/index.js';
+export { startTaskMcpWorker, type TaskMcpWorker, type TaskMcpWorkerOptions } from './worker.js';
+export { MessagePortTransport } from './message-port-transport.js';
 
 export { stdioEntryPath, workerEntryPath } from './entry.js';
 
