@@ -11,6 +11,7 @@ import { pyIsBlank, pyLen } from '../pytext.js';
 import { findProject, register, touchLater, type ProjectRow } from '../registry.js';
 import type { Connection, Row, Store } from '../store.js';
 import type { ArgsOf, KindTypes, ParamKind, ParamSpec } from '../validation.js';
+import { queryFunctions } from './sql-functions.js';
 
 export interface ToolContext {
   store: Store;
@@ -64,7 +65,9 @@ export interface OpenWorkspace {
 export async function openForWrite(ctx: ToolContext, workspacePath: string): Promise<OpenWorkspace> {
   const resolved = resolveWs(workspacePath);
   const id = await register(ctx.store, resolved);
-  return { resolved, id, db: ctx.store.project(id, 'write')! };
+  const db = ctx.store.project(id, 'write')!;
+  queryFunctions(db);
+  return { resolved, id, db };
 }
 
 export interface ReadWorkspace extends OpenWorkspace {
@@ -83,7 +86,9 @@ export function openForRead(ctx: ToolContext, workspacePath: string): ReadWorksp
   const id = hash8(resolved);
   const project = findProject(ctx.store, id);
   if (project) touchLater(ctx.store, id);
-  return { resolved, id, db: ctx.store.project(id, 'read') ?? ctx.store.emptyProject(), project };
+  const db = ctx.store.project(id, 'read') ?? ctx.store.emptyProject();
+  queryFunctions(db);
+  return { resolved, id, db, project };
 }
 
 export function checkPagination(limit: number, offset: number): SoftError | null {
