@@ -152,24 +152,29 @@ export const STATUS_RANK =
  * Our own speed-ups (not part of task-mcp's schema; the distinct `idx_tvapi_` prefix marks them). Tables
  * and columns stay exactly task-mcp's; task-mcp ignores extra indexes. Each serves one page order of
  * list_tasks / query_tasks (`WHERE deleted_at IS NULL [AND status = ?] ORDER BY … LIMIT n`) without a
- * sort of the whole project. Ascending timestamp orders put NULLs last through a leading `x IS NULL` term.
+ * sort of the whole project. They lead with deleted_at: the databases have no statistics, and SQLite then
+ * prefers an equality on deleted_at (idx_deleted) plus a sort over a partial index scanned in order.
+ * Ascending timestamp orders put NULLs last through an `x IS NULL` term.
  */
 export const TVAPI_INDEXES = [
-  // created_at DESC, id (the default order; the first two predate the partial ones)
+  // created_at DESC, id: the default order
   'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_created ON tasks(deleted_at, created_at DESC, id)',
   'CREATE INDEX IF NOT EXISTS idx_tvapi_entities_live_created ON entities(deleted_at, created_at DESC, id)',
-  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_status_created ON tasks(status, created_at DESC, id) WHERE deleted_at IS NULL',
+  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_created ON tasks(deleted_at, status, created_at DESC, id)',
   // -priority, created_at
-  `CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_priority_created ON tasks(${PRIORITY_RANK} DESC, created_at IS NULL, created_at, id) WHERE deleted_at IS NULL`,
-  `CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_status_priority_created ON tasks(status, ${PRIORITY_RANK} DESC, created_at IS NULL, created_at, id) WHERE deleted_at IS NULL`,
+  `CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_priority_created ON tasks(deleted_at, ${PRIORITY_RANK} DESC, created_at IS NULL, created_at, id)`,
+  `CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_priority_created ON tasks(deleted_at, status, ${PRIORITY_RANK} DESC, created_at IS NULL, created_at, id)`,
   // -updated_at
-  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_updated_desc ON tasks(updated_at DESC, id) WHERE deleted_at IS NULL',
-  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_status_updated_desc ON tasks(status, updated_at DESC, id) WHERE deleted_at IS NULL',
+  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_updated_desc ON tasks(deleted_at, updated_at DESC, id)',
+  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_updated_desc ON tasks(deleted_at, status, updated_at DESC, id)',
   // updated_at (NULLs last)
-  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_updated_asc ON tasks(updated_at IS NULL, updated_at, id) WHERE deleted_at IS NULL',
-  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_status_updated_asc ON tasks(status, updated_at IS NULL, updated_at, id) WHERE deleted_at IS NULL',
-  // status (with a single-status filter the rank is constant and idx_status already yields id order)
-  `CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_status_rank ON tasks(${STATUS_RANK}, id) WHERE deleted_at IS NULL`,
+  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_updated_asc ON tasks(deleted_at, updated_at IS NULL, updated_at, id)',
+  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_updated_asc ON tasks(deleted_at, status, updated_at IS NULL, updated_at, id)',
+  // status; with a single-status filter the rank is constant and the order is id
+  `CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_rank ON tasks(deleted_at, ${STATUS_RANK}, id)`,
+  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_id ON tasks(deleted_at, status, id)',
+  // title (ASCII case-insensitive), ascending
+  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_title ON tasks(deleted_at, title COLLATE NOCASE, id)',
 ];
 
 const PROJECT_OBJECTS = [

@@ -7,6 +7,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectInMemory, projectIdFor, type InMemoryConnection } from '../../src/taskmcp/index.js';
+import { initProjectSchema } from '../../src/taskmcp/schema.js';
+import { TASK_SORT_KEYS, parseSort, taskQuerySql, type TaskFilters } from '../../src/taskmcp/tools/query-tasks.js';
 import { callRaw, err, ok, openStdio, tempHome, type Session } from '../helpers/taskmcp-harness.js';
 
 type Task = Record<string, any>;
@@ -306,5 +308,37 @@ describe('query_tasks over stdio', () => {
   it('answers the same page as in-process', async () => {
     const args = { workspace_path: ws, sort: ['-priority', 'title'], limit: 10, offset: 3 };
     expect(await ok(s.client, 'query_tasks', args)).toEqual(await ok(conn.client, 'query_tasks', args));
+  });
+});
+
+describe('query_tasks plans', () => {
+  it('serves the viewer\'s sorts, with and without a status filter, from an index (no sort of the project)', () => {
+    // A database as task-mcp leaves it: our indexes, no ANALYZE statistics.
+    const db = new Database(':memory:');
+    initProjectSchema(db);
+    const none: TaskFilters = {
+      status: null, priority: null, parent_task_id: null, ids: null, entity_id: null, tags: null, q: null,
+      ready: null, is_blocker: null, has_subtasks: null, created_by: null, sort: null,
+    };
+    const bounds = { createdAfter: null, createdBefore: null, updatedAfter: null, updatedBefore: null, updatedSince: null };
+    const plan = (f: TaskFilters) => {
+      const { from, cond, params, order } = taskQuerySql(f, bounds, parseSort(f.sort, TASK_SORT_KEYS, []));
+      return (db.prepare(`EXPLAIN QUERY PLAN SELECT t.* FROM ${from} WHERE ${cond} ORDER BY ${order} LIMIT 50`).all(...params) as Array<{ detail: string }>)
+        .map((r) => r.detail).join(' | ');
+    };
+    for (const sort of [null, ['-created_at'], ['-priority', 'created_at'], ['-updated_at'], ['updated_at'], ['status'], ['title']]) {
+      for (const status of [null, ['todo']]) {
+        const p = plan({ ...none, sort, status });
+        expect(p, `${JSON.stringify(sort)} ${JSON.stringify(status)}: ${p}`).not.toContain('TEMP B-TREE');
+        expect(p).toMatch(/INDEX (idx_tvapi_|idx_status)/);
+      }
+    }
+    // small selective sets: direct lookups, not a scan in page order
+    expect(plan({ ...none, parent_task_id: 3 })).toContain('USING INDEX idx_parent');
+    expect(plan({ ...none, ids: [1, 2] })).toContain('INTEGER PRIMARY KEY');
+    expect(plan({ ...none, entity_id: 1 })).toMatch(/SEARCH l USING INDEX idx_link_entity.*SEARCH t USING INTEGER PRIMARY KEY/);
+    const ready = plan({ ...none, ready: true });
+    expect(ready).toContain('SEARCH d USING INTEGER PRIMARY KEY');
+    db.close();
   });
 });

@@ -47,7 +47,23 @@ describe('compileLike', () => {
     expect(compileLike('%')(null)).toBe(false);
   });
 
-  it('builds one tv_like() call per column', () => {
-    expect(likeFilter('a_b', ['title', 'description'])).toEqual({ sql: '(tv_like(title, ?) OR tv_like(description, ?))', params: ['a_b', 'a_b'] });
+  it('likeFilter: SQLite LIKE for short values, tv_like for long ones, the same answers', () => {
+    const f = likeFilter('a_b', ['title', 'description']);
+    expect(f.sql).toBe('((CASE WHEN octet_length(title) * ? <= 50000 THEN title LIKE ? ELSE tv_like(title, ?) END) OR '
+      + '(CASE WHEN octet_length(description) * ? <= 50000 THEN description LIKE ? ELSE tv_like(description, ?) END))');
+    expect(f.params).toEqual([5, '%a_b%', 'a_b', 5, '%a_b%', 'a_b']);
+    const mem = new Database(':memory:');
+    mem.function('tv_like', (v: unknown, t: unknown) => (compileLike(String(t))(v) ? 1 : 0));
+    mem.exec('CREATE TABLE t (title TEXT, description TEXT)');
+    const ins = mem.prepare('INSERT INTO t VALUES (?, ?)');
+    const rand = prng(3);
+    for (let i = 0; i < 300; i++) ins.run(randomString(rand, ['a', 'B', 'b', '_'], 8), i % 3 ? randomString(rand, ['a', 'b', 'A'], 25_000) : null);
+    for (const term of ['a_b', 'ab%ba', 'bbb', 'A', '%', 'b_a_b_a']) {
+      const g = likeFilter(term, ['title', 'description']);
+      const ours = mem.prepare(`SELECT rowid FROM t WHERE ${g.sql}`).pluck().all(...g.params);
+      const native = mem.prepare('SELECT rowid FROM t WHERE title LIKE ? OR description LIKE ?').pluck().all(`%${term}%`, `%${term}%`);
+      expect(ours, term).toEqual(native);
+    }
+    mem.close();
   });
 });

@@ -30,7 +30,7 @@ function linkedTaskCounts(db: Connection, ids: number[]): Map<number, number> {
   const out = new Map<number, number>();
   if (!ids.length) return out;
   for (const r of db.all<{ e: number; n: number }>(
-    `SELECT l.entity_id AS e, COUNT(*) AS n FROM task_entity_links l JOIN tasks t ON t.id = l.task_id
+    `SELECT l.entity_id AS e, COUNT(*) AS n FROM task_entity_links l INDEXED BY idx_link_entity JOIN tasks t ON t.id = l.task_id
      WHERE l.deleted_at IS NULL AND t.deleted_at IS NULL AND l.entity_id IN (SELECT value FROM json_each(?)) GROUP BY l.entity_id`,
     JSON.stringify(ids))) {
     out.set(r.e, r.n);
@@ -65,14 +65,15 @@ const queryEntities = defineTool({
       params.push(...like.params);
     }
     if (a.ids !== null) (where.push('e.id IN (SELECT value FROM json_each(?))'), params.push(JSON.stringify(a.ids)));
+    const from = a.ids !== null ? 'entities e NOT INDEXED' : 'entities e'; // rowid lookups, as in query_tasks
     const order = terms.length
       ? [...terms.map(orderTerm), ...(terms.some((t) => t.key === 'id') ? [] : ['e.id ASC'])].join(', ')
       : 'e.created_at DESC, e.id ASC';
     const cond = where.join(' AND ');
     return db.read(() => {
       queryFunctions(db);
-      const rows = db.all(`SELECT e.* FROM entities e WHERE ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, a.limit, a.offset);
-      const total = db.memo(`qe-total:${cond}:${JSON.stringify(params)}`, () => db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM entities e WHERE ${cond}`, ...params)!.n);
+      const rows = db.all(`SELECT e.* FROM ${from} WHERE ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, a.limit, a.offset);
+      const total = db.memo(`qe-total:${cond}:${JSON.stringify(params)}`, () => db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from} WHERE ${cond}`, ...params)!.n);
       const linked = linkedTaskCounts(db, rows.map((r) => r.id as number));
       const items = rows.map((r): Row => ({ ...r, linked_tasks_count: linked.get(r.id as number) ?? 0 }));
       return { total_count: total, limit: a.limit, offset: a.offset, items };

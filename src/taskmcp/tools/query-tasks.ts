@@ -72,8 +72,9 @@ function anyOf(col: string, values: string[], where: string[], params: unknown[]
   else (where.push(`${col} IN (${values.map(() => '?').join(', ')})`), params.push(...values));
 }
 
+// NOT INDEXED: without it SQLite may probe d through idx_deleted (every live row) instead of its rowid.
 const READY = `(t.status = 'todo' AND NOT EXISTS (
-  SELECT 1 FROM json_each(${DEPENDS_ON_ARRAY}) j JOIN tasks d ON d.id = j.value
+  SELECT 1 FROM json_each(${DEPENDS_ON_ARRAY}) j JOIN tasks d NOT INDEXED ON d.id = j.value
   WHERE (j.type = 'integer' OR (j.type = 'real' AND j.value = CAST(j.value AS INTEGER))) AND d.deleted_at IS NULL AND d.status != 'done'))`;
 const IS_BLOCKER = "(t.status NOT IN ('done', 'cancelled') AND tv_has_dependents(t.id))";
 const HAS_SUBTASKS = '(EXISTS (SELECT 1 FROM tasks c WHERE c.parent_task_id = t.id AND c.deleted_at IS NULL))';
@@ -106,11 +107,78 @@ function subtaskCounts(db: Connection, ids: number[]): Map<number, { n: number; 
   const out = new Map<number, { n: number; done: number }>();
   if (!ids.length) return out;
   for (const r of db.all<{ p: number; n: number; d: number }>(
-    `SELECT parent_task_id AS p, COUNT(*) AS n, SUM(status = 'done') AS d FROM tasks
+    `SELECT parent_task_id AS p, COUNT(*) AS n, SUM(status = 'done') AS d FROM tasks INDEXED BY idx_parent
      WHERE deleted_at IS NULL AND parent_task_id IN (SELECT value FROM json_each(?)) GROUP BY parent_task_id`, JSON.stringify(ids))) {
     out.set(r.p, { n: r.n, done: r.d });
   }
   return out;
+}
+
+export interface TaskFilters {
+  status: string[] | null;
+  priority: string[] | null;
+  parent_task_id: number | null;
+  ids: number[] | null;
+  entity_id: number | null;
+  tags: string[] | null;
+  q: string | null;
+  ready: boolean | null;
+  is_blocker: boolean | null;
+  has_subtasks: boolean | null;
+  created_by: string | null;
+  sort: string[] | null;
+}
+
+export interface TaskBounds {
+  createdAfter: string | null;
+  createdBefore: string | null;
+  updatedAfter: string | null;
+  updatedBefore: string | null;
+  updatedSince: string | null;
+}
+
+/** The FROM, WHERE and ORDER BY of a query_tasks call (`t` = tasks, `l` = the entity's links). */
+export function taskQuerySql(a: TaskFilters, bounds: TaskBounds, sortTerms: SortTerm<TaskSortKey>[]) {
+  const where = ['t.deleted_at IS NULL'];
+  const params: unknown[] = [];
+  // Without statistics SQLite prefers an ordered scan of a sort index; for small selective sets a direct
+  // lookup and a sort of the few rows is far cheaper, so those plans are pinned.
+  let tasks = 'tasks t';
+  if (a.ids !== null) tasks = 'tasks t NOT INDEXED'; // rowid lookups
+  else if (a.parent_task_id !== null) tasks = 'tasks t INDEXED BY idx_parent';
+  let from = tasks;
+  if (a.entity_id !== null) {
+    from = `task_entity_links l CROSS JOIN ${tasks} ON t.id = l.task_id AND l.deleted_at IS NULL AND l.entity_id = ?`;
+    params.push(a.entity_id);
+  }
+  if (a.status !== null) anyOf('t.status', a.status, where, params);
+  if (a.priority !== null) anyOf('t.priority', a.priority, where, params);
+  if (a.parent_task_id !== null) (where.push('t.parent_task_id = ?'), params.push(a.parent_task_id));
+  if (a.ids !== null) (where.push('t.id IN (SELECT value FROM json_each(?))'), params.push(JSON.stringify(a.ids)));
+  for (const tag of a.tags ?? []) (where.push('tv_has_tag(t.tags, ?)'), params.push(pyLower(tag)));
+  if (a.q !== null) {
+    const like: SqlFilter = likeFilter(a.q, ['t.title', 't.description']);
+    where.push(like.sql);
+    params.push(...like.params);
+  }
+  flag(READY, a.ready, where);
+  flag(IS_BLOCKER, a.is_blocker, where);
+  flag(HAS_SUBTASKS, a.has_subtasks, where);
+  if (a.created_by !== null) (where.push('t.created_by = ?'), params.push(a.created_by));
+  if (bounds.createdAfter !== null) (where.push('t.created_at > ?'), params.push(bounds.createdAfter));
+  if (bounds.createdBefore !== null) (where.push('t.created_at < ?'), params.push(bounds.createdBefore));
+  if (bounds.updatedAfter !== null) (where.push('t.updated_at > ?'), params.push(bounds.updatedAfter));
+  if (bounds.updatedBefore !== null) (where.push('t.updated_at < ?'), params.push(bounds.updatedBefore));
+  if (bounds.updatedSince !== null) (where.push('t.updated_at >= ?'), params.push(bounds.updatedSince));
+
+  // A key that a one-value filter holds constant changes nothing; dropping it lets an index serve the order.
+  let terms = sortTerms;
+  if (a.status?.length === 1) terms = terms.filter((t) => t.key !== 'status');
+  if (a.priority?.length === 1) terms = terms.filter((t) => t.key !== 'priority');
+  let order: string;
+  if (!a.sort?.length) order = a.entity_id !== null ? 'l.created_at DESC, t.id ASC' : 't.created_at DESC, t.id ASC';
+  else order = [...terms.map(orderTerm), ...(terms.some((t) => t.key === 'id') ? [] : ['t.id ASC'])].join(', ');
+  return { from, cond: where.join(' AND '), params, order };
 }
 
 const queryTasks = defineTool({
@@ -138,49 +206,16 @@ const queryTasks = defineTool({
     const updatedAfter = instant('updated_after', a.updated_after, lines);
     const updatedBefore = instant('updated_before', a.updated_before, lines);
     const updatedSince = instant('updated_since', a.updated_since, lines);
-    let terms = parseSort(a.sort, TASK_SORT_KEYS, lines);
+    const terms = parseSort(a.sort, TASK_SORT_KEYS, lines);
     if (lines.length) throw new PydanticError('call[query_tasks]', lines);
 
     const { db } = openForRead(ctx, a.workspace_path);
-    const where = ['t.deleted_at IS NULL'];
-    const params: unknown[] = [];
-    let from = 'tasks t';
-    if (a.entity_id !== null) {
-      from = 'tasks t JOIN task_entity_links l ON l.task_id = t.id AND l.deleted_at IS NULL AND l.entity_id = ?';
-      params.push(a.entity_id);
-    }
-    if (a.status !== null) anyOf('t.status', a.status, where, params);
-    if (a.priority !== null) anyOf('t.priority', a.priority, where, params);
-    if (a.parent_task_id !== null) (where.push('t.parent_task_id = ?'), params.push(a.parent_task_id));
-    if (a.ids !== null) (where.push('t.id IN (SELECT value FROM json_each(?))'), params.push(JSON.stringify(a.ids)));
-    for (const tag of a.tags ?? []) (where.push('tv_has_tag(t.tags, ?)'), params.push(pyLower(tag)));
-    if (a.q !== null) {
-      const like: SqlFilter = likeFilter(a.q, ['t.title', 't.description']);
-      where.push(like.sql);
-      params.push(...like.params);
-    }
-    flag(READY, a.ready, where);
-    flag(IS_BLOCKER, a.is_blocker, where);
-    flag(HAS_SUBTASKS, a.has_subtasks, where);
-    if (a.created_by !== null) (where.push('t.created_by = ?'), params.push(a.created_by));
-    if (createdAfter !== null) (where.push('t.created_at > ?'), params.push(createdAfter));
-    if (createdBefore !== null) (where.push('t.created_at < ?'), params.push(createdBefore));
-    if (updatedAfter !== null) (where.push('t.updated_at > ?'), params.push(updatedAfter));
-    if (updatedBefore !== null) (where.push('t.updated_at < ?'), params.push(updatedBefore));
-    if (updatedSince !== null) (where.push('t.updated_at >= ?'), params.push(updatedSince));
-
-    // A key that a one-value filter holds constant changes nothing; dropping it lets an index serve the order.
-    if (a.status?.length === 1) terms = terms.filter((t) => t.key !== 'status');
-    if (a.priority?.length === 1) terms = terms.filter((t) => t.key !== 'priority');
-    let order: string;
-    if (!a.sort?.length) order = a.entity_id !== null ? 'l.created_at DESC, t.id ASC' : 't.created_at DESC, t.id ASC';
-    else order = [...terms.map(orderTerm), ...(terms.some((t) => t.key === 'id') ? [] : ['t.id ASC'])].join(', ');
+    const { from, cond, params, order } = taskQuerySql(a, { createdAfter, createdBefore, updatedAfter, updatedBefore, updatedSince }, terms);
 
     return db.read(() => {
       if (a.entity_id !== null && !activeEntity(db, a.entity_id)) throw new ToolError(`Entity ${a.entity_id} not found or has been deleted`);
       const fns = queryFunctions(db);
       if (a.is_blocker !== null) fns.refreshDependents();
-      const cond = where.join(' AND ');
       const key = `${from} WHERE ${cond}:${JSON.stringify(params)}`;
       const linkCols = a.entity_id !== null ? ', l.created_at AS link_created_at, l.created_by AS link_created_by' : '';
       const rows = db.all(`SELECT t.*${linkCols} FROM ${from} WHERE ${cond} ORDER BY ${order} LIMIT ? OFFSET ?`, ...params, a.limit, a.offset);

@@ -2,7 +2,8 @@
  * task-mcp's substring search, `col LIKE '%term%'` (no ESCAPE: `%` and `_` in the term are wildcards;
  * case-insensitive for ASCII letters only), evaluated with a bounded cost. SQLite's LIKE backtracks: a long
  * term over long, repetitive text costs text length times term length per row (4-9 ms per 10,000-character
- * row, seconds per search). tv_like() gives the same answer in time linear in the text:
+ * row, seconds per search). Short values keep SQLite's LIKE (cheapest there); for long ones tv_like() gives
+ * the same answer in time linear in the text:
  * 1. every literal fragment of the term must occur (a literal RegExp search; rejects most rows cheaply, and
  *    is the whole answer for a term without wildcards);
  * 2. then the `%`-separated segments are matched greedily left to right, each found at its leftmost
@@ -130,7 +131,23 @@ export interface SqlFilter {
   params: unknown[];
 }
 
-/** `(colA LIKE '%term%' OR colB LIKE '%term%' …)` as tv_like() calls (registered by sql-functions.ts). */
+/**
+ * Below this many (bytes of value × characters of pattern), SQLite's own LIKE is cheaper than a call
+ * into JavaScript even in its worst case (about 0.05 ms); above it, tv_like() bounds the cost.
+ */
+export const NATIVE_LIKE_BUDGET = 50_000;
+
+/**
+ * `(colA LIKE '%term%' OR colB LIKE '%term%' …)`: per value, SQLite's LIKE when its worst case is small
+ * (short values, the usual titles and names), tv_like() otherwise (registered by sql-functions.ts).
+ */
 export function likeFilter(term: string, columns: string[]): SqlFilter {
-  return { sql: `(${columns.map((col) => `tv_like(${col}, ?)`).join(' OR ')})`, params: columns.map(() => term) };
+  const pattern = `%${term}%`;
+  const width = [...pattern].length;
+  const params: unknown[] = [];
+  const parts = columns.map((col) => {
+    params.push(width, pattern, term);
+    return `(CASE WHEN octet_length(${col}) * ? <= ${NATIVE_LIKE_BUDGET} THEN ${col} LIKE ? ELSE tv_like(${col}, ?) END)`;
+  });
+  return { sql: `(${parts.join(' OR ')})`, params };
 }

@@ -47,13 +47,13 @@ export function activeTask(db: Connection, id: number): Row | undefined {
   return db.get('SELECT * FROM tasks WHERE id = ? AND deleted_at IS NULL', id);
 }
 
-function taskListQuery(where: string[], params: unknown[], mode: string, limit: number, offset: number, db: Connection) {
+function taskListQuery(where: string[], params: unknown[], mode: string, limit: number, offset: number, db: Connection, from = 'tasks') {
   const cond = where.join(' AND ');
   return db.read(() => {
     // The total is a scan of every matching row (large projects): memoized until the database changes.
-    const countSql = `SELECT COUNT(*) AS n FROM tasks WHERE ${cond}`;
+    const countSql = `SELECT COUNT(*) AS n FROM ${from} WHERE ${cond}`;
     const total = db.memo(`count:${countSql}:${JSON.stringify(params)}`, () => db.get<{ n: number }>(countSql, ...params)!.n);
-    const sel = mode === 'summary' ? SUMMARY_SELECT : 'SELECT * FROM tasks';
+    const sel = mode === 'summary' ? SUMMARY_SELECT.replace('FROM tasks', `FROM ${from}`) : `SELECT * FROM ${from}`;
     const items = db.all(`${sel} WHERE ${cond} ORDER BY created_at DESC, id ASC LIMIT ? OFFSET ?`, ...params, limit, offset);
     return envelope(total, limit, offset, items);
   });
@@ -74,7 +74,9 @@ const listTasks = defineTool({
     if (a.priority) (where.push('priority = ?'), params.push(a.priority));
     if (a.parent_task_id !== null) (where.push('parent_task_id = ?'), params.push(a.parent_task_id));
     if (a.tags) (where.push('tags LIKE ?'), params.push(`%${a.tags}%`));
-    return sizeCheck(await taskListQuery(where, params, a.mode, a.limit, a.offset, db), LIST_SUGGESTION);
+    // A parent's children are few: look them up and sort them rather than scan the project in page order.
+    const from = a.parent_task_id !== null ? 'tasks INDEXED BY idx_parent' : 'tasks';
+    return sizeCheck(await taskListQuery(where, params, a.mode, a.limit, a.offset, db, from), LIST_SUGGESTION);
   },
 });
 

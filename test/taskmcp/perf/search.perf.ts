@@ -53,3 +53,21 @@ it('search cost, before/after', async () => {
   }
   table('Search: 200-character term, 8 wildcards, 10,000-character descriptions (stdio)', rows);
 });
+
+it('everyday search: short terms over 100,000 tasks with 200-character descriptions', async () => {
+  const rows: Array<Record<string, string | number>> = [];
+  const store = path.join(home.dir, 's-short');
+  const ws = seedProject(store, home.dir, 'search-short', { tasks: 100_000 });
+  for (const b of builds()) {
+    const s = await stdioSession(b.dist, store);
+    try {
+      for (const term of ['login', 'errors graceful', 'x_y']) {
+        const t = await time(10, () => s.call('search_tasks', { workspace_path: ws, search_term: term, limit: 50 }), 2);
+        rows.push({ build: b.label, term, timing: ms(t) });
+      }
+    } finally {
+      await s.close();
+    }
+  }
+  table('Search: short terms, 100,000 tasks with 200-character descriptions (stdio)', rows);
+});
