@@ -154,7 +154,8 @@ export const STATUS_RANK =
  * list_tasks / query_tasks (`WHERE deleted_at IS NULL [AND status = ?] ORDER BY … LIMIT n`) without a
  * sort of the whole project. They lead with deleted_at: the databases have no statistics, and SQLite then
  * prefers an equality on deleted_at (idx_deleted) plus a sort over a partial index scanned in order.
- * Ascending timestamp orders put NULLs last through an `x IS NULL` term.
+ * Ascending timestamp orders put NULLs last through an `x IS NULL` term. Each index costs every insert
+ * (about 0.08 ms at 10,000 tasks), so orders outside this list (title, completed_at) sort instead.
  */
 export const TVAPI_INDEXES = [
   // created_at DESC, id: the default order
@@ -173,8 +174,6 @@ export const TVAPI_INDEXES = [
   // status; with a single-status filter the rank is constant and the order is id
   `CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_rank ON tasks(deleted_at, ${STATUS_RANK}, id)`,
   'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_status_id ON tasks(deleted_at, status, id)',
-  // title (ASCII case-insensitive), ascending
-  'CREATE INDEX IF NOT EXISTS idx_tvapi_tasks_live_title ON tasks(deleted_at, title COLLATE NOCASE, id)',
 ];
 
 const PROJECT_OBJECTS = [

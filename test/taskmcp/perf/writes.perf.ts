@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
 import { tempHome } from '../../helpers/taskmcp-harness.js';
-import { CURRENT_DIST, builds, ms, stdioSession, table, time } from './lib.js';
+import { CURRENT_DIST, builds, stdioSession, table } from './lib.js';
 import { seedProject } from './seed.js';
 
 let home: ReturnType<typeof tempHome>;
@@ -17,60 +17,49 @@ beforeAll(() => {
 });
 afterAll(() => home.cleanup());
 
-it('D.1 create_task in a git workspace', async () => {
-  const rows: Array<Record<string, string | number>> = [];
+it('D.1 create_task in a git workspace, D.2 the dependents lookup after a create at 10,000 tasks', async () => {
+  // Builds alternate call by call, so both see the same machine load.
   const ws = path.join(home.dir, 'gitws');
   mkdirSync(ws, { recursive: true });
   execFileSync('git', ['init', '-q', ws]);
-  for (const b of builds()) {
-    const store = path.join(home.dir, `git-${b.label}`);
-    const s = await stdioSession(b.dist, store);
-    try {
-      const t = await time(100, (i) => s.call('create_task', { workspace_path: ws, title: `t${i}` }), 5);
-      const row = await s.call('create_task', { workspace_path: ws, title: 'check' });
-      rows.push({ build: b.label, timing: ms(t), 'creates/s (sequential)': (1000 / t.mean).toFixed(0), git_root: JSON.parse(row.workspace_metadata).git_root === ws ? 'set' : 'missing' });
-    } finally {
-      await s.close();
-    }
-  }
-  table('create_task, git workspace, sequential (stdio)', rows);
-});
-
-it('D.2 the dependents lookup right after a create, 10,000 tasks', async () => {
-  const rows: Array<Record<string, string | number>> = [];
-  for (const b of builds()) {
-    const store = path.join(home.dir, `deps-${b.label}`);
-    const ws = seedProject(store, home.dir, `deps-${b.label}`, { tasks: 10_000, dependsShare: 0.5 });
-    const s = await stdioSession(b.dist, store);
-    try {
-      const ids = Array.from({ length: 50 }, (_, i) => 9950 + i);
-      await s.call('get_task_dependents', { workspace_path: ws, task_ids: ids });
-      let n = 0;
-      const create = await time(60, () => s.call('create_task', { workspace_path: ws, title: `c${n++}`, depends_on: [1 + (n % 9000), 2 + (n % 9000)] }), 3);
-      // each round: one create, then the lookup a list page makes (the measured part)
-      const after = await time(60, async () => {
-        await s.call('create_task', { workspace_path: ws, title: `d${n++}`, depends_on: [5] });
-      }, 0);
-      const lookups: number[] = [];
-      for (let i = 0; i < 60; i++) {
-        await s.call('create_task', { workspace_path: ws, title: `e${n++}`, depends_on: [7, 8] });
-        const t0 = performance.now();
-        await s.call('get_task_dependents', { workspace_path: ws, task_ids: ids });
-        lookups.push(performance.now() - t0);
+  const sessions = await Promise.all(builds().map(async (b) => {
+    const store = path.join(home.dir, `w-${b.label}`);
+    const big = seedProject(store, home.dir, `deps-${b.label}`, { tasks: 10_000, dependsShare: 0.5 });
+    return { b, big, s: await stdioSession(b.dist, store) };
+  }));
+  const samples = new Map<string, { git: number[]; bigCreate: number[]; lookup: number[] }>(sessions.map((x) => [x.b.label, { git: [], bigCreate: [], lookup: [] }]));
+  const ids = Array.from({ length: 50 }, (_, i) => 9950 + i);
+  try {
+    for (const x of sessions) await x.s.call('get_task_dependents', { workspace_path: x.big, task_ids: ids });
+    for (let i = 0; i < 80; i++) {
+      for (const x of sessions) {
+        const m = samples.get(x.b.label)!;
+        let t0 = performance.now();
+        await x.s.call('create_task', { workspace_path: ws, title: `t${i}` });
+        m.git.push(performance.now() - t0);
+        t0 = performance.now();
+        await x.s.call('create_task', { workspace_path: x.big, title: `c${i}`, depends_on: [1 + i, 2 + i] });
+        m.bigCreate.push(performance.now() - t0);
+        t0 = performance.now();
+        await x.s.call('get_task_dependents', { workspace_path: x.big, task_ids: ids });
+        m.lookup.push(performance.now() - t0);
       }
-      lookups.sort((x, y) => x - y);
-      rows.push({ build: b.label, 'create_task': ms(create), 'get_task_dependents after a create p50 ms': lookups[30].toFixed(2), 'p90 ms': lookups[54].toFixed(2) });
-      void after;
-    } finally {
-      await s.close();
     }
+  } finally {
+    await Promise.all(sessions.map((x) => x.s.close()));
   }
-  table('Writes at 10,000 tasks (half with depends_on), stdio', rows);
+  const p = (a: number[], q: number) => [...a].sort((x, y) => x - y)[Math.floor(a.length * q)].toFixed(2);
+  table('Writes over stdio (sequential, builds interleaved)', [...samples.entries()].map(([label, m]) => ({
+    build: label,
+    'create_task, git workspace p50/p90 ms': `${p(m.git, 0.5)} / ${p(m.git, 0.9)}`,
+    'create_task, 10k tasks p50/p90 ms': `${p(m.bigCreate, 0.5)} / ${p(m.bigCreate, 0.9)}`,
+    'get_task_dependents right after p50/p90 ms': `${p(m.lookup, 0.5)} / ${p(m.lookup, 0.9)}`,
+  })));
 });
 
 it('D.5 concurrent creates, 4 processes x 3 in flight, synchronous FULL vs NORMAL', async () => {
   const rows: Array<Record<string, string | number>> = [];
-  for (const sync of ['FULL', 'NORMAL', 'FULL', 'NORMAL']) {
+  for (const sync of ['FULL', 'NORMAL', 'FULL', 'NORMAL', 'FULL', 'NORMAL']) {
     const store = path.join(home.dir, `sync-${sync}-${rows.length}`);
     const ws = path.join(home.dir, `syncws-${rows.length}`);
     const sessions = await Promise.all(Array.from({ length: 4 }, () => stdioSession(CURRENT_DIST, store, { TASK_MCP_SYNCHRONOUS: sync })));
