@@ -25,6 +25,8 @@ function needsPythonText(v: unknown): boolean {
 }
 
 export function encodeResult(family: Family, value: unknown): CallToolResult {
+  // Our own extension results need no Python formatting at all.
+  if (family === 'json') return { content: [text(JSON.stringify(value))], isError: false };
   // Plain JSON (the common case: rows of strings, integers and nulls) is byte-identical under
   // JSON.stringify and needs no copy for the structured content; floats take the Python-compatible path.
   const python = needsPythonText(value);
@@ -38,8 +40,6 @@ export function encodeResult(family: Family, value: unknown): CallToolResult {
       return { content: (value as unknown[]).length ? [text(json)] : [], structuredContent: { result: plain }, isError: false };
     case 'C':
       return { content: [text(json)], structuredContent: { result: plain }, isError: false };
-    case 'json':
-      return { content: [text(json)], isError: false };
   }
 }
 

@@ -234,11 +234,11 @@ const queryTasks = defineTool({
       const subtasks = subtaskCounts(db, ids);
       const index = dependentsIndex(db);
       const items = rows.map((r) => {
-        const { link_created_at, link_created_by, ...task } = r;
         const s = subtasks.get(r.id as number);
-        const item: Row = { ...task, subtask_count: s?.n ?? 0, subtask_done_count: s?.done ?? 0, dependents: dependentsOf(index, r.id as number) };
-        if (a.entity_id !== null) Object.assign(item, { link_created_at, link_created_by });
-        return item;
+        const extra = { subtask_count: s?.n ?? 0, subtask_done_count: s?.done ?? 0, dependents: dependentsOf(index, r.id as number) };
+        if (a.entity_id === null) return Object.assign(r, extra); // fresh row objects: extend in place (a profile hot spot)
+        const { link_created_at, link_created_by, ...task } = r; // the link fields go last
+        return { ...task, ...extra, link_created_at, link_created_by };
       });
 
       const out: Row = { total_count: total, limit: a.limit, offset: a.offset, items };
