@@ -165,7 +165,7 @@ describe('storage compatibility', () => {
     const master = new Database(path.join(store(), 'master.db'), { readonly: true });
     expect((master.prepare('PRAGMA table_info(projects)').all() as any[]).map((r) => r.name)).toEqual(['id', 'workspace_path', 'friendly_name', 'created_at', 'last_accessed']);
     expect((master.prepare('PRAGMA table_info(tool_usage)').all() as any[]).map((r) => r.name)).toEqual(['id', 'tool_name', 'workspace_id', 'timestamp', 'success']);
-    expect(master.prepare('SELECT COUNT(*) AS n FROM tool_usage').get()).toEqual({ n: 0 }); // no usage rows over MCP (§3.8)
+    expect(master.prepare('SELECT COUNT(*) AS n FROM tool_usage').get()).toEqual({ n: 0 }); // no usage rows over MCP (docs/task-mcp-compatibility.md, "Conventions")
     master.close();
   });
 
