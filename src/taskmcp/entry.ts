@@ -1,9 +1,19 @@
+/** Absolute paths of the built entry points (`dist/src/taskmcp/*.js`), from src/ (tests) or dist/. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of the built stdio entry, `dist/src/taskmcp/stdio-main.js`, from src/ (tests) or dist/. */
-export function stdioEntryPath(): string {
-  const sibling = fileURLToPath(new URL('./stdio-main.js', import.meta.url));
+function builtEntry(file: string): string {
+  const sibling = fileURLToPath(new URL(`./${file}`, import.meta.url));
   if (sibling.includes('/dist/') && existsSync(sibling)) return sibling;
-  return fileURLToPath(new URL('../../dist/src/taskmcp/stdio-main.js', import.meta.url));
+  return fileURLToPath(new URL(`../../dist/src/taskmcp/${file}`, import.meta.url));
+}
+
+/** The stdio server, `dist/src/taskmcp/stdio-main.js`. */
+export function stdioEntryPath(): string {
+  return builtEntry('stdio-main.js');
+}
+
+/** The worker-thread server, `dist/src/taskmcp/worker-main.js`. */
+export function workerEntryPath(): string {
+  return builtEntry('worker-main.js');
 }

@@ -1,13 +1,14 @@
 /**
- * The error classes of contract §0.4. A ToolError becomes "Error calling tool '<name>': <msg>"; a
- * PydanticError is shown raw (FastMCP re-raises pydantic errors unwrapped); soft errors are plain results.
+ * task-mcp's error classes (docs/task-mcp-compatibility.md, "Errors"). A ToolError becomes "Error calling
+ * tool '<name>': <msg>"; a PydanticError is shown raw (FastMCP re-raises pydantic errors unwrapped); soft
+ * errors are plain results.
  */
 import { pyRepr, pyTypeName } from './pytext.js';
 
 /** A ValueError (or other exception) raised in a tool body. */
 export class ToolError extends Error {}
 
-/** Only the documentation URL line differs from real pydantic (§12.7). */
+/** Only the documentation URL line differs from real pydantic (its version is part of the URL). */
 const PYDANTIC_URL = 'https://errors.pydantic.dev/2.13/v/';
 
 export interface PydanticLine {

@@ -1,5 +1,5 @@
 /**
- * Storage locations and task-mcp's project id derivation (contract §1).
+ * Storage locations and task-mcp's project id derivation (docs/task-mcp-compatibility.md, "Storage").
  * Workspace paths go through a port of Python's `os.path.realpath` (non-strict): Node's realpath
  * normalises `..` lexically and throws on missing paths, which would change project ids.
  */
@@ -8,10 +8,12 @@ import { lstatSync, readlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** TASK_MCP_HOME (ours: relocates master.db and databases/) or `~/.task-mcp` like the reference. */
-export function resolveTaskMcpHome(): string {
-  const env = process.env.TASK_MCP_HOME;
-  if (env) return path.resolve(env);
+/**
+ * The storage root: TASK_MCP_HOME (ours: relocates master.db and databases/) or `~/.task-mcp` like
+ * task-mcp. For entry points; the server itself takes the root as an option.
+ */
+export function resolveTaskMcpHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TASK_MCP_HOME) return path.resolve(env.TASK_MCP_HOME);
   return path.join(os.homedir(), '.task-mcp');
 }
 

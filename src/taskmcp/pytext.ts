@@ -24,8 +24,11 @@ export function pyLower(s: string): string {
   return s.toLowerCase();
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Python `len(s)`: code points, not UTF-16 units. */
 export function pyLen(s: string): number {
+  if (!SURROGATE.test(s)) return s.length; // the common case, without walking the string
   let n = 0;
   for (const _ of s) n++;
   return n;

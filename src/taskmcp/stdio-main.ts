@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
  * task-mcp-compatible MCP server on stdio (`npm run mcp`, `npx task-mcp-ts`). stdout is the protocol:
- * everything else goes to stderr, and no input may crash the process.
+ * everything else goes to stderr, no input may crash the process, and a client that closes our pipes
+ * ends the process (process-io.ts). Settings come from the environment (entry-options.ts).
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { entryOptionsFromEnv } from './entry-options.js';
+import { guardProcessIo, logLine } from './process-io.js';
 import { createTaskMcpServer } from './server.js';
-import { closeAllStores } from './store.js';
+import { openStore } from './store.js';
 
-const log = (msg: string) => process.stderr.write(`task-mcp-ts: ${msg}\n`);
+const log = (msg: string) => logLine('task-mcp-ts', msg);
 
-process.on('uncaughtException', (err) => log(`uncaught: ${err.stack ?? err.message}`));
-process.on('unhandledRejection', (err) => log(`unhandled rejection: ${err instanceof Error ? err.stack : String(err)}`));
-
-const server = createTaskMcpServer();
+const options = entryOptionsFromEnv();
+const store = openStore(options.store);
+const server = createTaskMcpServer({ store, strict: options.strict });
 const transport = new StdioServerTransport();
 transport.onerror = (err) => log(`transport error: ${err.message}`);
 
@@ -21,9 +23,10 @@ async function shutdown(code: number): Promise<void> {
   if (closing) return;
   closing = true;
   await server.close().catch(() => undefined);
-  closeAllStores();
+  store.close();
   process.exit(code);
 }
+guardProcessIo('task-mcp-ts', (code) => void shutdown(code));
 process.on('SIGTERM', () => void shutdown(0));
 process.on('SIGINT', () => void shutdown(0));
 process.stdin.on('end', () => void shutdown(0));

@@ -1,21 +1,46 @@
 /**
- * Argument validation the way FastMCP 2.13 does it: pydantic in LAX mode against the Python signature,
- * not JSON Schema. "7" -> 7, 2.0 -> 2, 2.5 rejected, numbers never coerced to strings, unknown keyword
- * arguments rejected. Errors are pydantic reports titled `call[<tool>]`.
+ * Tool parameters: one declarative spec per parameter gives the JSON Schema of tools/list, the argument
+ * validation and the TypeScript type of the tool body's arguments.
+ *
+ * Validation works the way FastMCP 2.13 does it: pydantic in LAX mode against the Python signature, not
+ * JSON Schema. "7" -> 7, 2.0 -> 2, 2.5 rejected, numbers never coerced to strings, unknown keyword
+ * arguments rejected. Errors are pydantic reports titled `call[<tool>]` (docs/task-mcp-compatibility.md,
+ * "Arguments").
  */
 import { PydanticError, type PydanticLine } from './errors.js';
 
 export type ParamKind = 'str' | 'int' | 'bool' | 'int_list' | 'str_list' | 'metadata';
 
-export interface ParamSpec {
-  name: string;
-  kind: ParamKind;
-  /** Present = optional with this default. Absent = required. */
-  default?: unknown;
-  /** Accepts null (Optional[...] in Python). */
-  nullable?: boolean;
-  description?: string;
+/** The TypeScript type each kind validates to. */
+export interface KindTypes {
+  str: string;
+  int: number;
+  bool: boolean;
+  int_list: number[];
+  str_list: string[];
+  metadata: string | Record<string, unknown> | unknown[];
 }
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly kind: ParamKind;
+  /** Present = optional with this default. Absent = required. */
+  readonly default?: unknown;
+  /** Accepts null (Optional[...] in Python). */
+  readonly nullable?: boolean;
+  readonly description?: string;
+  /** Extension tools only: pydantic `Field(ge=…, le=…)` on an int. */
+  readonly ge?: number;
+  readonly le?: number;
+  /** Extension tools only: pydantic `Field(max_length=…)` on a list. */
+  readonly maxItems?: number;
+}
+
+/** The validated value of one parameter. */
+export type ParamValue<S extends ParamSpec> = KindTypes[S['kind']] | (S extends { nullable: true } ? null : never);
+
+/** The validated arguments of a parameter list, keyed by name. */
+export type ArgsOf<Ps extends readonly ParamSpec[]> = { [S in Ps[number] as S['name']]: ParamValue<S> };
 
 type Result = { ok: true; value: unknown } | { ok: false; lines: PydanticLine[] };
 
@@ -86,19 +111,33 @@ function laxMetadata(v: unknown, loc: string): Result {
   };
 }
 
+/** pydantic's constraint checks after the type check (`Field(ge, le, max_length)`). */
+function constrain(spec: ParamSpec, r: Result): Result {
+  if (!r.ok) return r;
+  const v = r.value;
+  if (typeof v === 'number') {
+    if (spec.ge !== undefined && v < spec.ge) return fail(spec.name, 'greater_than_equal', `Input should be greater than or equal to ${spec.ge}`, v);
+    if (spec.le !== undefined && v > spec.le) return fail(spec.name, 'less_than_equal', `Input should be less than or equal to ${spec.le}`, v);
+  }
+  if (Array.isArray(v) && spec.maxItems !== undefined && v.length > spec.maxItems) {
+    return fail(spec.name, 'too_long', `List should have at most ${spec.maxItems} items after validation, not ${v.length}`, v);
+  }
+  return r;
+}
+
 function validateOne(spec: ParamSpec, v: unknown): Result {
   if (v === null && spec.nullable) return ok(null);
   switch (spec.kind) {
     case 'str':
       return laxStr(v, spec.name);
     case 'int':
-      return laxInt(v, spec.name);
+      return constrain(spec, laxInt(v, spec.name));
     case 'bool':
       return laxBool(v, spec.name);
     case 'int_list':
-      return laxList(v, spec.name, laxInt);
+      return constrain(spec, laxList(v, spec.name, laxInt));
     case 'str_list':
-      return laxList(v, spec.name, laxStr);
+      return constrain(spec, laxList(v, spec.name, laxStr));
     case 'metadata':
       return laxMetadata(v, spec.name);
   }
@@ -108,7 +147,7 @@ function validateOne(spec: ParamSpec, v: unknown): Result {
  * Validate call arguments like pydantic's arguments validator: parameters in signature order (missing ones
  * included), then unexpected keywords in the order given. Returns the coerced arguments with defaults.
  */
-export function validateArguments(tool: string, params: ParamSpec[], args: Record<string, unknown>): Record<string, unknown> {
+export function validateArguments(tool: string, params: readonly ParamSpec[], args: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const lines: PydanticLine[] = [];
   for (const spec of params) {
@@ -127,4 +166,38 @@ export function validateArguments(tool: string, params: ParamSpec[], args: Recor
   }
   if (lines.length) throw new PydanticError(`call[${tool}]`, lines);
   return out;
+}
+
+/**
+ * The JSON Schema of one parameter, exactly as the SDK's zod conversion printed it before (kept
+ * byte-identical so clients see the same tools/list): primitives as `type: [t, "null"]`, integers and
+ * lists as `anyOf` when nullable, the default first.
+ */
+export function paramJsonSchema(p: ParamSpec): Record<string, unknown> {
+  let base: Record<string, unknown>;
+  switch (p.kind) {
+    case 'str': base = { type: 'string' }; break;
+    case 'bool': base = { type: 'boolean' }; break;
+    case 'int': base = { type: 'integer', ...(p.ge !== undefined ? { minimum: p.ge } : {}), ...(p.le !== undefined ? { maximum: p.le } : {}) }; break;
+    case 'int_list': base = { type: 'array', items: { type: 'integer' }, ...(p.maxItems !== undefined ? { maxItems: p.maxItems } : {}) }; break;
+    case 'str_list': base = { type: 'array', items: { type: 'string' }, ...(p.maxItems !== undefined ? { maxItems: p.maxItems } : {}) }; break;
+    case 'metadata':
+      base = { anyOf: [{ type: 'string' }, { type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} }, { type: 'array', items: {} }] };
+      break;
+  }
+  let schema = base;
+  if (p.nullable) {
+    const primitive = Object.keys(base).length === 1 && (base.type === 'string' || base.type === 'boolean');
+    schema = primitive ? { type: [base.type, 'null'] } : { anyOf: [base, { type: 'null' }] };
+  }
+  const out: Record<string, unknown> = 'default' in p ? { default: p.default, ...schema } : { ...schema };
+  if (p.description) out.description = p.description;
+  return out;
+}
+
+export function inputJsonSchema(params: readonly ParamSpec[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const p of params) properties[p.name] = paramJsonSchema(p);
+  const required = params.filter((p) => !('default' in p)).map((p) => p.name);
+  return { type: 'object', properties, ...(required.length ? { required } : {}), $schema: 'http://json-schema.org/draft-07/schema#' };
 }

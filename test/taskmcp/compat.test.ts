@@ -2,11 +2,11 @@
  * Data compatibility: a database written the way Python task-mcp writes it (incl. legacy DDL) is read and
  * written back; a database we create matches the contract schema; Python text/path helpers; tools/list.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectInMemory, projectIdFor, resolveWorkspacePath, type InMemoryConnection } from '../../src/taskmcp/index.js';
+import { EXTENSION_TOOL_NAMES, connectInMemory, projectIdFor, resolveWorkspacePath, type InMemoryConnection } from '../../src/taskmcp/index.js';
 import { pyJsonError } from '../../src/taskmcp/pyjson.js';
 import { normalizeTags, pyFloatRepr, pyJsonDumps, pyRepr } from '../../src/taskmcp/pytext.js';
 import { err, ok, tempHome } from '../helpers/taskmcp-harness.js';
@@ -90,11 +90,21 @@ describe('tools/list', () => {
       expect(t!._meta).toEqual({ _fastmcp: { tags: [] } });
       expect(t!.outputSchema?.type).toBe('object');
     }
-    expect(tools.map((t) => t.name).filter((n) => !(n in CONTRACT_TOOLS)).sort()).toEqual(['get_blocked_tasks', 'get_next_tasks', 'get_task_dependents', 'list_tags']);
+    expect(tools.map((t) => t.name).filter((n) => !(n in CONTRACT_TOOLS)).sort()).toEqual([...EXTENSION_TOOL_NAMES].sort());
+    expect(EXTENSION_TOOL_NAMES).toEqual(expect.arrayContaining(['get_blocked_tasks', 'get_next_tasks', 'get_task_dependents', 'list_tags']));
     const lt = byName.get('list_tasks')!;
     expect((lt.inputSchema.properties as any).limit).toEqual({ default: 100, type: 'integer' });
     expect((lt.inputSchema.properties as any).parent_task_id).toEqual({ default: null, anyOf: [{ type: 'integer' }, { type: 'null' }] });
     expect(byName.get('list_projects')!.outputSchema).toMatchObject({ required: ['result'], 'x-fastmcp-wrap-result': true });
+  });
+
+  it('prints the contract tools (and the first four extensions) byte for byte as recorded', async () => {
+    const fixture = JSON.parse(readFileSync(new URL('./fixtures/tools-list.json', import.meta.url), 'utf8'));
+    const { tools } = await conn.client.listTools();
+    const recorded = new Set(fixture.tools.map((t: { name: string }) => t.name));
+    expect(JSON.stringify(tools.filter((t) => recorded.has(t.name)))).toBe(JSON.stringify(fixture.tools));
+    expect(conn.client.getServerVersion()).toEqual(fixture.serverInfo);
+    expect(conn.client.getServerCapabilities()).toEqual(fixture.capabilities);
   });
 });
 
@@ -155,7 +165,7 @@ describe('storage compatibility', () => {
     const master = new Database(path.join(store(), 'master.db'), { readonly: true });
     expect((master.prepare('PRAGMA table_info(projects)').all() as any[]).map((r) => r.name)).toEqual(['id', 'workspace_path', 'friendly_name', 'created_at', 'last_accessed']);
     expect((master.prepare('PRAGMA table_info(tool_usage)').all() as any[]).map((r) => r.name)).toEqual(['id', 'tool_name', 'workspace_id', 'timestamp', 'success']);
-    expect(master.prepare('SELECT COUNT(*) AS n FROM tool_usage').get()).toEqual({ n: 0 }); // no usage rows over MCP (§3.8)
+    expect(master.prepare('SELECT COUNT(*) AS n FROM tool_usage').get()).toEqual({ n: 0 }); // no usage rows over MCP (docs/task-mcp-compatibility.md, "Conventions")
     master.close();
   });
 

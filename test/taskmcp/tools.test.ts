@@ -1,7 +1,7 @@
 /**
  * Every tool through a real MCP Client, on both the built stdio server and the in-memory transport.
  */
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, type Session, callRaw, err, ok, openSession, tempHome } from '../helpers/taskmcp-harness.js';
@@ -227,10 +227,15 @@ describe.each<Backend>(['inmemory', 'stdio'])('task-mcp tools over %s', (backend
     const raw = await callRaw(c(), 'get_usage_stats', { workspace_path: '/never/registered', days: 0 });
     expect(raw.structuredContent).toMatchObject({ total_calls: 0 });
     expect((await ok(c(), 'list_projects')).some((p: any) => p.workspace_path === '/never/registered')).toBe(false);
-    // non-existent workspace: accepted and registered, no directory created
+    // non-existent workspace: a read answers as for an empty project and registers nothing (task-mcp
+    // would register it and create its database); a write registers it, still without a directory
     const ghost = path.join(ws, 'nonexistent', 'dir');
     expect(await err(c(), 'get_task', { task_id: 1, workspace_path: `${ghost}/` })).toContain('Task 1 not found');
+    expect((await ok(c(), 'list_projects')).some((p: any) => p.workspace_path === ghost)).toBe(false);
+    expect(existsSync(path.join(home.dir, 'store', 'databases', `project_${projectIdFor(ghost)}.db`))).toBe(false);
+    await ok(c(), 'create_task', { title: 'g', workspace_path: ghost });
     expect((await ok(c(), 'list_projects')).some((p: any) => p.workspace_path === ghost)).toBe(true);
+    expect(existsSync(ghost)).toBe(false);
   });
 
   it('entities and links', async () => {

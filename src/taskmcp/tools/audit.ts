@@ -1,10 +1,13 @@
-/** audit_workspace_integrity (§4.22, §6.7): read-only cross-workspace contamination report. */
-import { execFile } from 'node:child_process';
+/**
+ * audit_workspace_integrity: task-mcp's read-only cross-workspace contamination report
+ * (docs/task-mcp-compatibility.md, "Audit").
+ */
 import { resolveWorkspacePath } from '../paths.js';
 import { PyFloat, pyLower } from '../pytext.js';
 import type { Row } from '../store.js';
 import { nowIso } from '../timestamps.js';
-import { P, openWorkspace, type ToolDef } from './common.js';
+import { P, defineTool, openForRead, parseStrList } from './common.js';
+import { git, gitRootOf } from './git.js';
 
 // Python's \w and \b are Unicode-aware; JS's are ASCII-only even with /u, so spell them out.
 const W = '[\\p{L}\\p{N}_]';
@@ -22,33 +25,13 @@ function within(ws: string, p: string): boolean {
   return r === ws || r.startsWith(ws.endsWith('/') ? ws : `${ws}/`);
 }
 
-function git(args: string[], cwd: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    try {
-      execFile('git', args, { cwd, timeout: 2000, encoding: 'utf8' }, (err, out) => resolve(err ? null : out.trim() || null));
-    } catch {
-      resolve(null);
-    }
-  });
-}
-
-function parseStrList(text: unknown): string[] {
-  if (typeof text !== 'string' || !text) return [];
-  try {
-    const v = JSON.parse(text);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-const audit: ToolDef = {
+const audit = defineTool({
   name: 'audit_workspace_integrity',
   family: 'A',
   description: 'Audit a workspace for cross-workspace contamination (file references, tags, git repos, entity identifiers, description paths).',
-  params: [P.ws, { name: 'include_deleted', kind: 'bool', default: false }, { name: 'check_git_repo', kind: 'bool', default: true }],
+  params: [P.ws, P.def('include_deleted', 'bool', false), P.def('check_git_repo', 'bool', true)],
   async run(a, ctx) {
-    const { resolved: ws, db } = await openWorkspace(ctx, a.workspace_path);
+    const { resolved: ws, db } = openForRead(ctx, a.workspace_path);
     const del = a.include_deleted ? '' : ' WHERE deleted_at IS NULL';
     const tasks = db.all(`SELECT * FROM tasks${del}`);
     const entities = db.all(`SELECT * FROM entities${del}`);
@@ -61,7 +44,7 @@ const audit: ToolDef = {
     let gitInfo: Row | undefined;
     let wsRoot: string | null = null;
     if (a.check_git_repo) {
-      wsRoot = await git(['rev-parse', '--show-toplevel'], ws);
+      wsRoot = await gitRootOf(ws);
       const remote = wsRoot ? await git(['config', '--get', 'remote.origin.url'], wsRoot) : null;
       gitInfo = { git_repo_detected: wsRoot !== null, git_root: wsRoot, git_remote: remote, is_workspace_git_root: wsRoot !== null && resolveWorkspacePath(wsRoot) === ws };
     }
@@ -78,7 +61,7 @@ const audit: ToolDef = {
       if (a.check_git_repo) {
         const seen = new Set<string>();
         for (const ref of refs) {
-          const root = await git(['rev-parse', '--show-toplevel'], resolveWorkspacePath(ref));
+          const root = await gitRootOf(resolveWorkspacePath(ref));
           if (wsRoot && root && root !== wsRoot && !seen.has(root)) {
             seen.add(root);
             gitIssues.push({ task_id: t.id, task_title: t.title, file_references: [ref], current_git_root: wsRoot, detected_git_root: root, severity: 'high' });
@@ -145,6 +128,6 @@ const audit: ToolDef = {
     if (gitInfo) out.git_info = gitInfo;
     return out;
   },
-};
+});
 
-export const auditTools: ToolDef[] = [audit];
+export const auditTools = [audit];

@@ -1,12 +1,17 @@
-/** Pieces every tool shares: workspace resolution + registration (WS/REG), PAG, MODE, SIZE, views. */
+/**
+ * Pieces every tool shares: the tool definition type, workspace resolution (WS) with registration for
+ * writes and lookup for reads, pagination and mode checks, the response-size budget, row views, and the
+ * parameter specs. See docs/task-mcp-compatibility.md, "Conventions".
+ */
 import { randomUUID } from 'node:crypto';
 import { ToolError, softError, type SoftError } from '../errors.js';
 import type { Family } from '../encoding.js';
 import { hash8, resolveWorkspacePath } from '../paths.js';
 import { pyIsBlank, pyLen } from '../pytext.js';
+import { findProject, register, touchLater, type ProjectRow } from '../registry.js';
 import type { Connection, Row, Store } from '../store.js';
-import { nowIso } from '../timestamps.js';
-import type { ParamSpec } from '../validation.js';
+import type { ArgsOf, KindTypes, ParamKind, ParamSpec } from '../validation.js';
+import { queryFunctions } from './sql-functions.js';
 
 export interface ToolContext {
   store: Store;
@@ -18,8 +23,20 @@ export interface ToolDef {
   name: string;
   description: string;
   family: Family;
-  params: ParamSpec[];
-  run(args: Record<string, any>, ctx: ToolContext): unknown | Promise<unknown>;
+  params: readonly ParamSpec[];
+  /** Arguments are validated against `params` before the call (see defineTool for the typed form). */
+  run(args: Record<string, unknown>, ctx: ToolContext): unknown;
+}
+
+/** A tool whose body receives arguments typed from its parameter specs. */
+export function defineTool<const Ps extends readonly ParamSpec[]>(def: {
+  name: string;
+  description: string;
+  family: Family;
+  params: Ps;
+  run(args: ArgsOf<Ps>, ctx: ToolContext): unknown;
+}): ToolDef {
+  return def as unknown as ToolDef;
 }
 
 export const WS_REQUIRED =
@@ -38,25 +55,40 @@ export function resolveWs(p: string): string {
   return ensureAbsolute(p);
 }
 
-/** REG: insert the project row or bump last_accessed (never changes path or name). */
-export async function register(store: Store, resolved: string): Promise<string> {
-  const id = hash8(resolved);
-  const m = store.master();
-  await m.write(() => {
-    if (m.get('SELECT id FROM projects WHERE id = ?', id)) {
-      m.run('UPDATE projects SET last_accessed = ? WHERE id = ?', nowIso(), id);
-    } else {
-      m.run('INSERT INTO projects (id, workspace_path, created_at, last_accessed) VALUES (?, ?, ?, ?)', id, resolved, nowIso(), nowIso());
-    }
-  });
-  return id;
+export interface OpenWorkspace {
+  resolved: string;
+  id: string;
+  db: Connection;
 }
 
-/** WS then REG, then the project connection. */
-export async function openWorkspace(ctx: ToolContext, workspacePath: string): Promise<{ resolved: string; id: string; db: Connection }> {
+/** Writes: WS, then REG, then the project connection (the database is created on demand). */
+export async function openForWrite(ctx: ToolContext, workspacePath: string): Promise<OpenWorkspace> {
   const resolved = resolveWs(workspacePath);
   const id = await register(ctx.store, resolved);
-  return { resolved, id, db: ctx.store.project(id) };
+  const db = ctx.store.project(id, 'write')!;
+  queryFunctions(db);
+  return { resolved, id, db };
+}
+
+export interface ReadWorkspace extends OpenWorkspace {
+  /** The registry row; undefined for a workspace nobody registered. */
+  project: ProjectRow | undefined;
+}
+
+/**
+ * Reads: WS, then the project's database if its file exists, else an empty in-memory project (so every
+ * read answers as for a project without tasks). Registers, creates and waits for nothing; a registered
+ * project's last_accessed is bumped later (registry.ts). A database file without a registry row (say,
+ * master.db was lost) is still read: its data stays visible.
+ */
+export function openForRead(ctx: ToolContext, workspacePath: string): ReadWorkspace {
+  const resolved = resolveWs(workspacePath);
+  const id = hash8(resolved);
+  const project = findProject(ctx.store, id);
+  if (project) touchLater(ctx.store, id);
+  const db = ctx.store.project(id, 'read') ?? ctx.store.emptyProject();
+  queryFunctions(db);
+  return { resolved, id, db, project };
 }
 
 export function checkPagination(limit: number, offset: number): SoftError | null {
@@ -74,7 +106,7 @@ export const MAX_TOKENS = 15000;
 const WARN_TOKENS = 12000;
 export const LIST_SUGGESTION = 'Use pagination (limit parameter), summary mode, or filters to reduce results';
 
-/** §5.3: floor(len/4) per string value, keys and non-strings count 0. */
+/** task-mcp's token estimate: floor(len/4) per string value; keys and non-strings count 0. */
 export function estimateTokens(v: unknown): number {
   if (typeof v === 'string') return Math.floor(pyLen(v) / 4);
   if (Array.isArray(v)) return v.reduce((n: number, x) => n + estimateTokens(x), 0);
@@ -124,14 +156,40 @@ export function parseIdList(text: unknown): number[] {
   }
 }
 
-/** Common parameter specs. */
+/** Parse a JSON-in-TEXT string list leniently (unparseable -> []). */
+export function parseStrList(text: unknown): string[] {
+  if (typeof text !== 'string' || !text) return [];
+  try {
+    const v = JSON.parse(text);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function spec<const N extends string, const K extends ParamKind>(name: N, kind: K) {
+  return { name, kind } as const;
+}
+
+function withDefault<const N extends string, const K extends ParamKind, const D extends KindTypes[K]>(name: N, kind: K, value: D) {
+  return { name, kind, default: value } as const;
+}
+
+function optional<const N extends string, const K extends ParamKind>(name: N, kind: K) {
+  return { name, kind, nullable: true, default: null } as const;
+}
+
+/** Parameter specs (task-mcp's Python signatures). */
 export const P = {
-  ws: { name: 'workspace_path', kind: 'str' } as ParamSpec,
-  limit: { name: 'limit', kind: 'int', default: 100 } as ParamSpec,
-  offset: { name: 'offset', kind: 'int', default: 0 } as ParamSpec,
-  mode: { name: 'mode', kind: 'str', default: 'summary' } as ParamSpec,
-  optStr: (name: string): ParamSpec => ({ name, kind: 'str', nullable: true, default: null }),
-  optInt: (name: string): ParamSpec => ({ name, kind: 'int', nullable: true, default: null }),
-  reqStr: (name: string): ParamSpec => ({ name, kind: 'str' }),
-  reqInt: (name: string): ParamSpec => ({ name, kind: 'int' }),
+  ws: spec('workspace_path', 'str'),
+  limit: withDefault('limit', 'int', 100),
+  offset: withDefault('offset', 'int', 0),
+  mode: withDefault('mode', 'str', 'summary'),
+  req: spec,
+  def: withDefault,
+  opt: optional,
+  optStr: <const N extends string>(name: N) => optional(name, 'str'),
+  optInt: <const N extends string>(name: N) => optional(name, 'int'),
+  reqStr: <const N extends string>(name: N) => spec(name, 'str'),
+  reqInt: <const N extends string>(name: N) => spec(name, 'int'),
 };

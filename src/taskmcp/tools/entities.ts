@@ -1,16 +1,21 @@
-/** Entity and link tools (§4.13–4.21). */
+/**
+ * task-mcp's entity and link tools (docs/task-mcp-compatibility.md, "Tools"). The bodies of update and
+ * delete are shared with the compare-and-set extension tools (checked.ts).
+ */
 import { PydanticError, RawToolError, ToolError, valueError, type PydanticLine } from '../errors.js';
 import { pyJsonError } from '../pyjson.js';
 import { normalizeTags, pyJsonDumps, pyLen, pyRepr, pySplit } from '../pytext.js';
 import type { Connection, Row } from '../store.js';
 import { nowIso } from '../timestamps.js';
+import type { ArgsOf } from '../validation.js';
 import {
-  ENTITY_SUMMARY_COLS, LIST_SUGGESTION, P, TASK_SUMMARY_COLS, checkMode, checkPagination, envelope, openWorkspace, pick,
-  sizeCheck, type ToolDef,
+  ENTITY_SUMMARY_COLS, LIST_SUGGESTION, P, TASK_SUMMARY_COLS, checkMode, checkPagination, defineTool, envelope, openForRead,
+  openForWrite, pick, sizeCheck,
 } from './common.js';
+import { likeFilter } from './search.js';
 import { activeTask, checkDescription } from './tasks.js';
 
-function activeEntity(db: Connection, id: number): Row | undefined {
+export function activeEntity(db: Connection, id: number): Row | undefined {
   return db.get('SELECT * FROM entities WHERE id = ? AND deleted_at IS NULL', id);
 }
 
@@ -38,29 +43,29 @@ function nameLines(name: string | null, identifier: string | null, metadata: str
   return lines;
 }
 
-const getEntity: ToolDef = {
+const getEntity = defineTool({
   name: 'get_entity',
   family: 'A',
   description: 'Get one entity (full row) by id.',
   params: [P.reqInt('entity_id'), P.ws],
-  async run(a, ctx) {
-    const { db } = await openWorkspace(ctx, a.workspace_path);
+  run(a, ctx) {
+    const { db } = openForRead(ctx, a.workspace_path);
     const row = activeEntity(db, a.entity_id);
     if (!row) throw new ToolError(`Entity ${a.entity_id} not found or has been deleted`);
     return row;
   },
-};
+});
 
-const createEntity: ToolDef = {
+const createEntity = defineTool({
   name: 'create_entity',
   family: 'A',
   description: 'Create an entity (type "file" or "other"). metadata may be a JSON string, object or array.',
   params: [
     P.reqStr('entity_type'), P.reqStr('name'), P.ws, P.optStr('identifier'), P.optStr('description'),
-    { name: 'metadata', kind: 'metadata', nullable: true, default: null }, P.optStr('tags'), P.optStr('created_by'),
+    P.opt('metadata', 'metadata'), P.optStr('tags'), P.optStr('created_by'),
   ],
   async run(a, ctx) {
-    const { db } = await openWorkspace(ctx, a.workspace_path);
+    const { db } = await openForWrite(ctx, a.workspace_path);
     const createdBy = a.created_by ?? ctx.sessionId;
     checkDescription(a.description, true);
     const meta = metadataText(a.metadata);
@@ -86,15 +91,15 @@ const createEntity: ToolDef = {
       return db.get('SELECT * FROM entities WHERE id = ?', r.lastInsertRowid);
     });
   },
-};
+});
 
-const linkEntityToTask: ToolDef = {
+const linkEntityToTask = defineTool({
   name: 'link_entity_to_task',
   family: 'A',
   description: 'Link an entity to a task.',
   params: [P.reqInt('task_id'), P.reqInt('entity_id'), P.ws, P.optStr('created_by')],
   async run(a, ctx) {
-    const { db } = await openWorkspace(ctx, a.workspace_path);
+    const { db } = await openForWrite(ctx, a.workspace_path);
     const createdBy = a.created_by ?? ctx.sessionId;
     return db.write(() => {
       if (!activeTask(db, a.task_id)) throw new ToolError(`Task ${a.task_id} not found or has been deleted`);
@@ -111,15 +116,15 @@ const linkEntityToTask: ToolDef = {
       }
     });
   },
-};
+});
 
-const getTaskEntities: ToolDef = {
+const getTaskEntities = defineTool({
   name: 'get_task_entities',
   family: 'B',
   description: 'Entities linked to a task (bare list, newest link first).',
   params: [P.reqInt('task_id'), P.ws, P.mode],
   async run(a, ctx) {
-    const { db } = await openWorkspace(ctx, a.workspace_path);
+    const { db } = openForRead(ctx, a.workspace_path);
     const rows = await db.read(() => {
       if (!activeTask(db, a.task_id)) throw new ToolError(`Task ${a.task_id} not found or has been deleted`);
       return db.all(
@@ -129,14 +134,14 @@ const getTaskEntities: ToolDef = {
          ORDER BY l.created_at DESC, l.id ASC`, a.task_id);
     });
     const bad = checkMode(a.mode);
-    // FastMCP wraps the soft-error dict as {"result": {...}}, which fails the list outputSchema (§4.16).
+    // FastMCP wraps the soft-error dict as {"result": {...}}, which fails the list outputSchema.
     if (bad) throw new RawToolError(`Output validation error: ${pyRepr(bad)} is not of type 'array'`);
     if (a.mode === 'details') return rows;
     return rows.map((r) => ({ ...pick(r, ENTITY_SUMMARY_COLS), link_created_at: r.link_created_at, link_created_by: r.link_created_by }));
   },
-};
+});
 
-const getEntityTasks: ToolDef = {
+const getEntityTasks = defineTool({
   name: 'get_entity_tasks',
   family: 'C',
   description: 'Tasks linked to an entity, with optional status/priority filters and pagination.',
@@ -144,7 +149,7 @@ const getEntityTasks: ToolDef = {
   async run(a, ctx) {
     const bad = checkPagination(a.limit, a.offset) ?? checkMode(a.mode);
     if (bad) return bad;
-    const { db } = await openWorkspace(ctx, a.workspace_path);
+    const { db } = openForRead(ctx, a.workspace_path);
     const env = await db.read(() => {
       if (!activeEntity(db, a.entity_id)) throw new ToolError(`Entity ${a.entity_id} not found or has been deleted`);
       const where = ['l.entity_id = ?', 't.deleted_at IS NULL', 'l.deleted_at IS NULL'];
@@ -161,64 +166,82 @@ const getEntityTasks: ToolDef = {
     });
     return sizeCheck(env, LIST_SUGGESTION);
   },
-};
+});
 
-const updateEntity: ToolDef = {
+export const UPDATE_ENTITY_PARAMS = [
+  P.reqInt('entity_id'), P.ws, P.optStr('name'), P.optStr('identifier'), P.optStr('description'), P.opt('metadata', 'metadata'), P.optStr('tags'),
+] as const;
+
+/**
+ * update_entity after WS/REG: description and model validation (before the existence check, as task-mcp),
+ * then in one write transaction the lookup, `precondition` (compare-and-set variant), identifier clash, UPDATE.
+ */
+export function updateEntity(db: Connection, a: ArgsOf<typeof UPDATE_ENTITY_PARAMS>, updatedBy: string, precondition?: (current: Row) => void): Promise<unknown> {
+  checkDescription(a.description, false);
+  const meta = metadataText(a.metadata);
+  const lines = nameLines(a.name, a.identifier, meta);
+  if (lines.length) throw new PydanticError('EntityUpdate', lines);
+  return db.write(() => {
+    const cur = activeEntity(db, a.entity_id);
+    if (!cur) throw new ToolError(`Entity ${a.entity_id} not found or has been deleted`);
+    precondition?.(cur);
+    if (a.identifier !== null && a.identifier !== cur.identifier) {
+      const clash = db.get('SELECT id FROM entities WHERE entity_type = ? AND identifier = ? AND id != ? AND deleted_at IS NULL', cur.entity_type, a.identifier, a.entity_id);
+      if (clash) throw new ToolError(`Entity of type '${cur.entity_type}' already exists with identifier: ${a.identifier}`);
+    }
+    const sets: string[] = [];
+    const vals: unknown[] = [];
+    const put = (col: string, v: unknown) => (sets.push(`${col} = ?`), vals.push(v));
+    if (a.name !== null) put('name', a.name);
+    if (a.identifier !== null) put('identifier', a.identifier);
+    if (a.description !== null) put('description', a.description);
+    if (meta) put('metadata', meta);
+    if (a.tags !== null) put('tags', normalizeTags(a.tags));
+    put('updated_at', nowIso());
+    put('updated_by', updatedBy);
+    db.run(`UPDATE entities SET ${sets.join(', ')} WHERE id = ?`, ...vals, a.entity_id);
+    return db.get('SELECT * FROM entities WHERE id = ?', a.entity_id);
+  });
+}
+
+const updateEntityTool = defineTool({
   name: 'update_entity',
   family: 'A',
   description: 'Update an entity. null leaves a field unchanged; updated_by is set to the MCP session id.',
-  params: [
-    P.reqInt('entity_id'), P.ws, P.optStr('name'), P.optStr('identifier'), P.optStr('description'),
-    { name: 'metadata', kind: 'metadata', nullable: true, default: null }, P.optStr('tags'),
-  ],
+  params: UPDATE_ENTITY_PARAMS,
   async run(a, ctx) {
-    const { db } = await openWorkspace(ctx, a.workspace_path);
-    const updatedBy = ctx.sessionId;
-    checkDescription(a.description, false);
-    const meta = metadataText(a.metadata);
-    const lines = nameLines(a.name, a.identifier, meta);
-    if (lines.length) throw new PydanticError('EntityUpdate', lines);
-    return db.write(() => {
-      const cur = activeEntity(db, a.entity_id);
-      if (!cur) throw new ToolError(`Entity ${a.entity_id} not found or has been deleted`);
-      if (a.identifier !== null && a.identifier !== cur.identifier) {
-        const clash = db.get('SELECT id FROM entities WHERE entity_type = ? AND identifier = ? AND id != ? AND deleted_at IS NULL', cur.entity_type, a.identifier, a.entity_id);
-        if (clash) throw new ToolError(`Entity of type '${cur.entity_type}' already exists with identifier: ${a.identifier}`);
-      }
-      const sets: string[] = [];
-      const vals: unknown[] = [];
-      const put = (col: string, v: unknown) => (sets.push(`${col} = ?`), vals.push(v));
-      if (a.name !== null) put('name', a.name);
-      if (a.identifier !== null) put('identifier', a.identifier);
-      if (a.description !== null) put('description', a.description);
-      if (meta) put('metadata', meta);
-      if (a.tags !== null) put('tags', normalizeTags(a.tags));
-      put('updated_at', nowIso());
-      put('updated_by', updatedBy);
-      db.run(`UPDATE entities SET ${sets.join(', ')} WHERE id = ?`, ...vals, a.entity_id);
-      return db.get('SELECT * FROM entities WHERE id = ?', a.entity_id);
-    });
+    const { db } = await openForWrite(ctx, a.workspace_path);
+    return updateEntity(db, a, ctx.sessionId);
   },
-};
+});
 
-const deleteEntity: ToolDef = {
+export const DELETE_ENTITY_PARAMS = [P.reqInt('entity_id'), P.ws] as const;
+
+/** delete_entity after WS/REG, in one write transaction with the optional precondition. */
+export function deleteEntity(db: Connection, entityId: number, precondition?: (current: Row) => void): Promise<unknown> {
+  return db.write(() => {
+    const cur = activeEntity(db, entityId);
+    if (!cur) throw new ToolError(`Entity ${entityId} not found or already deleted`);
+    precondition?.(cur);
+    const now = nowIso();
+    db.run('UPDATE entities SET deleted_at = ? WHERE id = ?', now, entityId);
+    const links = db.run('UPDATE task_entity_links SET deleted_at = ? WHERE entity_id = ? AND deleted_at IS NULL', now, entityId).changes;
+    return { success: true, entity_id: entityId, deleted_links: links };
+  });
+}
+
+const deleteEntityTool = defineTool({
   name: 'delete_entity',
   family: 'A',
   description: 'Soft-delete an entity and its active links.',
-  params: [P.reqInt('entity_id'), P.ws],
+  params: DELETE_ENTITY_PARAMS,
   async run(a, ctx) {
-    const { db } = await openWorkspace(ctx, a.workspace_path);
-    return db.write(() => {
-      if (!activeEntity(db, a.entity_id)) throw new ToolError(`Entity ${a.entity_id} not found or already deleted`);
-      const now = nowIso();
-      db.run('UPDATE entities SET deleted_at = ? WHERE id = ?', now, a.entity_id);
-      const links = db.run('UPDATE task_entity_links SET deleted_at = ? WHERE entity_id = ? AND deleted_at IS NULL', now, a.entity_id).changes;
-      return { success: true, entity_id: a.entity_id, deleted_links: links };
-    });
+    const { db } = await openForWrite(ctx, a.workspace_path);
+    return deleteEntity(db, a.entity_id);
   },
-};
+});
 
-function entityList(db: Connection, where: string[], params: unknown[], a: Record<string, any>) {
+function entityList(db: Connection, where: string[], params: unknown[], a: { mode: string; limit: number; offset: number }) {
   const cond = where.join(' AND ');
   return db.read(() => {
     const total = db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM entities WHERE ${cond}`, ...params)!.n;
@@ -228,7 +251,7 @@ function entityList(db: Connection, where: string[], params: unknown[], a: Recor
   });
 }
 
-const listEntities: ToolDef = {
+const listEntities = defineTool({
   name: 'list_entities',
   family: 'C',
   description: 'List entities with optional entity_type and tags (OR of words) filters, with pagination.',
@@ -236,7 +259,7 @@ const listEntities: ToolDef = {
   async run(a, ctx) {
     const bad = checkPagination(a.limit, a.offset) ?? checkMode(a.mode);
     if (bad) return bad;
-    const { db } = await openWorkspace(ctx, a.workspace_path);
+    const { db } = openForRead(ctx, a.workspace_path);
     const where = ['deleted_at IS NULL'];
     const params: unknown[] = [];
     if (a.entity_type) (where.push('entity_type = ?'), params.push(a.entity_type));
@@ -249,9 +272,9 @@ const listEntities: ToolDef = {
     }
     return sizeCheck(await entityList(db, where, params, a), LIST_SUGGESTION);
   },
-};
+});
 
-const searchEntities: ToolDef = {
+const searchEntities = defineTool({
   name: 'search_entities',
   family: 'C',
   description: 'Search active entities by name or identifier (SQL LIKE), with pagination.',
@@ -259,15 +282,15 @@ const searchEntities: ToolDef = {
   async run(a, ctx) {
     const bad = checkPagination(a.limit, a.offset) ?? checkMode(a.mode);
     if (bad) return bad;
-    const { db } = await openWorkspace(ctx, a.workspace_path);
-    const pat = `%${a.search_term}%`;
-    const where = ['deleted_at IS NULL', '(name LIKE ? OR identifier LIKE ?)'];
-    const params: unknown[] = [pat, pat];
+    const { db } = openForRead(ctx, a.workspace_path);
+    const like = likeFilter(a.search_term, ['name', 'identifier']);
+    const where = ['deleted_at IS NULL', like.sql];
+    const params = [...like.params];
     if (a.entity_type) (where.push('entity_type = ?'), params.push(a.entity_type));
     return sizeCheck(await entityList(db, where, params, a), LIST_SUGGESTION);
   },
-};
+});
 
-export const entityTools: ToolDef[] = [
-  getEntity, createEntity, linkEntityToTask, getTaskEntities, getEntityTasks, updateEntity, deleteEntity, listEntities, searchEntities,
+export const entityTools = [
+  getEntity, createEntity, linkEntityToTask, getTaskEntities, getEntityTasks, updateEntityTool, deleteEntityTool, listEntities, searchEntities,
 ];

@@ -1,23 +1,14 @@
-/** tasks.workspace_metadata as create_task captures it (§3.2): git root, resolved cwd, project name. */
-import { execFile } from 'node:child_process';
+/**
+ * tasks.workspace_metadata as create_task captures it (docs/task-mcp-compatibility.md, "JSON in TEXT
+ * columns"): workspace path, git root, resolved cwd, project name.
+ */
 import { baseName, hash8, resolveWorkspacePath } from '../paths.js';
 import { pyJsonDumps } from '../pytext.js';
 import type { Store } from '../store.js';
-
-/** `git -C <dir> rev-parse --show-toplevel` with task-mcp's 2 s timeout; null on any failure. */
-export function gitRoot(dir: string, cwd?: string): Promise<string | null> {
-  const args = cwd ? ['rev-parse', '--show-toplevel'] : ['-C', dir, 'rev-parse', '--show-toplevel'];
-  return new Promise((resolve) => {
-    try {
-      execFile('git', args, { timeout: 2000, cwd, encoding: 'utf8' }, (err, stdout) => resolve(err ? null : stdout.trim()));
-    } catch {
-      resolve(null);
-    }
-  });
-}
+import { cachedGitRoot } from './git.js';
 
 export async function workspaceMetadata(store: Store, resolved: string): Promise<string> {
-  const git = await gitRoot(resolved);
+  const git = await cachedGitRoot(resolved);
   let name = baseName(resolved);
   try {
     const row = store.master().get<{ friendly_name: string | null }>('SELECT friendly_name FROM projects WHERE id = ?', hash8(resolved));
