@@ -19,7 +19,6 @@ import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { createSessionFactory } from '../src/mcp/transports/index.js';
 import { createRuntime } from '../src/runtime.js';
-import { closeAllStores } from '../src/taskmcp/index.js';
 import { type Child, type MemoryPeak, sampleMemory, startBareProcess, startServiceProcess } from './procs.js';
 import { type SeededProject, seedStore } from './seed.js';
 
@@ -405,7 +404,6 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
         say(`    ${label}: p50 ${st.p50.toFixed(2)} ms  p99 ${st.p99.toFixed(2)} ms  (${st.calls} calls, ${st.errors} errors)`);
       }
     }
-    closeAllStores(); // the in-process runs opened the store in this process
 
     // ---- scenario 5 (+6): pool sizes and transports, cache off, list on the medium project
     for (const transport of opts.transports) {

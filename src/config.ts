@@ -26,6 +26,7 @@ const variables = z.object({
   MCP_COMMAND: z.string().min(1).optional(),
   MCP_ARGS: z.string().optional(),
   MCP_URL: z.url().optional(),
+  MCP_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   MCP_CALL_TIMEOUT_MS: int(100).default(10_000),
   MCP_CONNECT_TIMEOUT_MS: int(100).default(15_000),
   MCP_ACQUIRE_TIMEOUT_MS: int(10).default(5_000),

@@ -52,6 +52,9 @@ export function transportSettings(config: Config): TransportSettings {
     url: config.MCP_URL,
     connectTimeoutMs: config.MCP_CONNECT_TIMEOUT_MS,
     callTimeoutMs: config.MCP_CALL_TIMEOUT_MS,
+    // The embedded server's own setting; stdio children read it from their environment.
+    strict: process.env.TASK_MCP_STRICT === 'true',
+    authToken: config.MCP_AUTH_TOKEN,
   };
 }
 

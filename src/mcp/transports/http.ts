@@ -12,7 +12,7 @@ export const http: TransportRecord = {
   open: (s) => {
     const url = new URL(s.url!);
     return async () => {
-      const transport = new StreamableHTTPClientTransport(url);
+      const transport = new StreamableHTTPClientTransport(url, s.authToken ? { requestInit: { headers: { Authorization: `Bearer ${s.authToken}` } } } : undefined);
       const client = new Client(CLIENT_INFO);
       await client.connect(transport, { timeout: s.connectTimeoutMs });
       return {

@@ -8,11 +8,12 @@ import { embedded } from './embedded.js';
 import { http } from './http.js';
 import { inprocess } from './inprocess.js';
 import { stdio } from './stdio.js';
+import { worker } from './worker.js';
 import type { SessionFactory, TransportRecord, TransportSettings } from './types.js';
 
 export type { OpenedSession, SessionFactory, TransportRecord, TransportSettings } from './types.js';
 
-export const TRANSPORTS = { embedded, stdio, http, inprocess } as const satisfies Record<string, TransportRecord>;
+export const TRANSPORTS = { embedded, worker, stdio, http, inprocess } as const satisfies Record<string, TransportRecord>;
 
 export type TransportKind = keyof typeof TRANSPORTS;
 export const TRANSPORT_KINDS = Object.keys(TRANSPORTS) as [TransportKind, ...TransportKind[]];

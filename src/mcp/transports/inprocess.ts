@@ -10,7 +10,7 @@ export const inprocess: TransportRecord = {
     // Imported lazily so the other transports never load SQLite into the API process.
     const { connectInMemory } = await import('../../taskmcp/index.js');
     const { CLIENT_INFO } = await import('./client-info.js');
-    const connection = await connectInMemory({ home: s.taskMcpHome }, CLIENT_INFO);
+    const connection = await connectInMemory({ home: s.taskMcpHome, strict: s.strict }, CLIENT_INFO);
     // In this process a call cannot outlive the session: what has not committed when it ends never will.
     return { client: connection.client, close: connection.close, terminate: connection.close };
   },

@@ -28,6 +28,10 @@ export interface TransportSettings {
   connectTimeoutMs: number;
   /** The per-call timeout (a remote call's outcome is settled only after it). */
   callTimeoutMs: number;
+  /** The embedded server offers only task-mcp's own tools (TASK_MCP_STRICT). */
+  strict?: boolean;
+  /** Bearer token for a remote Streamable HTTP server (MCP_AUTH_TOKEN). */
+  authToken?: string;
 }
 
 export interface TransportRecord {
