@@ -75,7 +75,6 @@ describe('hostile input', () => {
       `/api/v1/tasks/1.5?${q}`,
       `/api/v1/tasks?${q}&limit=1e3`,
       `/api/v1/tasks?${q}&offset=99999999999999`,
-      `/api/v1/tasks?${q}&status[]=todo`,
       `/api/v1/tasks?${q}&project_id=${'a'.repeat(8)}&project_id=${'b'.repeat(8)}`,
     ]) {
       const res = await h.get(url);

@@ -165,11 +165,16 @@ export function taskQuerySql(a: TaskFilters, bounds: TaskBounds, sortTerms: Sort
   flag(IS_BLOCKER, a.is_blocker, where);
   flag(HAS_SUBTASKS, a.has_subtasks, where);
   if (a.created_by !== null) (where.push('t.created_by = ?'), params.push(a.created_by));
-  if (bounds.createdAfter !== null) (where.push('t.created_at > ?'), params.push(bounds.createdAfter));
-  if (bounds.createdBefore !== null) (where.push('t.created_at < ?'), params.push(bounds.createdBefore));
-  if (bounds.updatedAfter !== null) (where.push('t.updated_at > ?'), params.push(bounds.updatedAfter));
-  if (bounds.updatedBefore !== null) (where.push('t.updated_at < ?'), params.push(bounds.updatedBefore));
-  if (bounds.updatedSince !== null) (where.push('t.updated_at >= ?'), params.push(bounds.updatedSince));
+  // Bounds compare at millisecond precision, the precision clients see: the stored values carry
+  // microseconds, so "after" a millisecond means above all of its microseconds (`.mmm999`), "before"
+  // below its first (`.mmm`, a prefix), and "since" from its first on. A task's own created_at as
+  // `created_after` therefore excludes the task.
+  const ms = (b: string) => b.slice(0, 23);
+  if (bounds.createdAfter !== null) (where.push('t.created_at > ?'), params.push(`${ms(bounds.createdAfter)}999`));
+  if (bounds.createdBefore !== null) (where.push('t.created_at < ?'), params.push(ms(bounds.createdBefore)));
+  if (bounds.updatedAfter !== null) (where.push('t.updated_at > ?'), params.push(`${ms(bounds.updatedAfter)}999`));
+  if (bounds.updatedBefore !== null) (where.push('t.updated_at < ?'), params.push(ms(bounds.updatedBefore)));
+  if (bounds.updatedSince !== null) (where.push('t.updated_at >= ?'), params.push(ms(bounds.updatedSince)));
 
   // A key that a one-value filter holds constant changes nothing; dropping it lets an index serve the order.
   let terms = sortTerms;
