@@ -87,10 +87,14 @@ export function Markdown({ text }: { text: string | null }) {
 export function formatTime(value: string | null | undefined): string {
   if (!value) return '—';
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? value : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 export function Time({ value }: { value: string | null | undefined }) {
   if (!value) return <span className="muted">—</span>;
-  return <time dateTime={value}>{formatTime(value)}</time>;
+  return (
+    <time dateTime={value} title={new Date(value).toISOString()}>
+      {formatTime(value)}
+    </time>
+  );
 }
