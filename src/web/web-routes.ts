@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError } from '../http/api-error.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { OperationHandlers } from '../http/typed-routes.js';
 import { PROJECT_ROOT } from '../version.js';
 
@@ -58,7 +58,7 @@ export function webHandlers(options: WebHandlerOptions = {}) {
   const dir = options.dir ?? WEB_APP_DIR;
   const assets = new Map<string, { text: string; type: string }>();
 
-  const notFound = (name: string) => ApiError.notFound(`The web app has no file ${name}${assets.size === 0 ? ' (is it built? npm run build)' : ''}`);
+  const notFound = (name: string) => new NotFoundError(`The web app has no file ${name}${assets.size === 0 ? ' (is it built? npm run build)' : ''}`);
 
   return {
     getWebApp: async () => {

@@ -25,7 +25,11 @@ function appFor(dir: string) {
   app.use(securityHeaders());
   app.use(OpenApiValidator.middleware({ apiSpec: OPENAPI_PATH, validateRequests: { allowUnknownQueryParameters: false }, validateResponses: false, validateSecurity: false }));
   // Only the two web operations are under test; the others are not reached.
-  app.use(dispatch(webHandlers({ dir }) as unknown as OperationHandlers));
+  app.use(
+    dispatch(webHandlers({ dir }) as unknown as OperationHandlers, {
+      resolveWorkspace: () => Promise.reject(new Error('the web routes name no workspace')),
+    }),
+  );
   app.use(notFoundHandler());
   app.use(errorHandler(pino({ level: 'silent' })));
   return supertest(app);

@@ -126,7 +126,7 @@ export async function* streamEvents(transport: EventsTransport, options: EventsO
         if (lastEventId) headers.set('Last-Event-ID', lastEventId);
         let response: Response;
         try {
-          response = await transport.fetch(new Request(url, { headers, signal: connection.signal, cache: 'no-store' }));
+          response = await transport.fetch(new Request(url, { headers, signal: connection.signal }));
         } catch (err) {
           if (stopped.signal.aborted) return;
           await backoff(err);
