@@ -6,7 +6,7 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { createTaskViewerClient, unwrap } from 'task-viewer-client';
-import { Dialog, ErrorState, Loading } from './components/common';
+import { Dialog, Loading, ScreenBoundary } from './components/common';
 import { TaskForm } from './components/TaskForm';
 import { TaskPage } from './components/TaskDetail';
 import { type Api, ApiProvider, apiBaseUrl, makeClients, shouldRetry, useApi } from './lib/api';
@@ -212,9 +212,11 @@ function Shell() {
         </button>
       </header>
       {!canWrite && <p className="banner">This key may only read: editing is switched off.</p>}
-      <Suspense fallback={<Loading />}>
-        <Screen route={route} navigate={navigate} onNewTask={() => setCreating(true)} />
-      </Suspense>
+      <ScreenBoundary key={`${route.view}/${route.projectId ?? ''}/${route.id ?? ''}`}>
+        <Suspense fallback={<Loading />}>
+          <Screen route={route} navigate={navigate} />
+        </Suspense>
+      </ScreenBoundary>
       {help && (
         <Dialog title="Keyboard shortcuts" onClose={() => setHelp(false)}>
           <table className="keys">
@@ -256,7 +258,7 @@ function Shell() {
   );
 }
 
-function Screen({ route, navigate, onNewTask }: { route: Route; navigate: ReturnType<typeof useRoute>['navigate']; onNewTask: () => void }) {
+function Screen({ route, navigate }: { route: Route; navigate: ReturnType<typeof useRoute>['navigate'] }) {
   const { projectId } = route;
   if (route.view === 'projects' || !projectId) return <Projects navigate={navigate} />;
   switch (route.view) {
@@ -271,8 +273,7 @@ function Screen({ route, navigate, onNewTask }: { route: Route; navigate: Return
     case 'task':
       return <TaskPage projectId={projectId} taskId={route.id!} navigate={navigate} route={route} />;
     default:
-      return <TaskList route={route} navigate={navigate} projectId={projectId} onNewTask={onNewTask} />;
+      return <TaskList route={route} navigate={navigate} projectId={projectId} />;
   }
 }
 
-export { ErrorState };

@@ -34,6 +34,8 @@ export function FilterBar({ filters, onChange, counts, showStatus = true }: Prop
   const [text, setText] = useState(filters.q);
   const [tagText, setTagText] = useState(filters.tags.join(' '));
   const [more, setMore] = useState(() => !!(filters.createdFrom || filters.createdTo || filters.updatedFrom || filters.updatedTo));
+  // On a phone the filters start folded, so the list is on the first screen.
+  const [folded, setFolded] = useState(() => window.matchMedia?.('(max-width: 700px)').matches ?? false);
   const latest = useRef(filters);
   latest.current = filters;
 
@@ -50,13 +52,16 @@ export function FilterBar({ filters, onChange, counts, showStatus = true }: Prop
   const set = (patch: Partial<TaskFilters>) => onChange({ ...filters, ...patch });
   const toggle = <T,>(list: T[], item: T) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);
   const quick = activeQuickView(filters);
+  const active = [filters.status.length, filters.priority.length, filters.tags.length, filters.ready, filters.isBlocker, filters.hasSubtasks, filters.createdFrom, filters.createdTo, filters.updatedFrom, filters.updatedTo].filter(
+    (x) => x !== undefined && x !== '' && x !== 0,
+  ).length;
   const commitTags = () => {
     const tags = tagText.split(/[\s,]+/).map((t) => t.trim().toLowerCase()).filter(Boolean);
     if (tags.join(' ') !== filters.tags.join(' ')) set({ tags });
   };
 
   return (
-    <section className="filters" aria-label="Filters">
+    <section className={`filters${folded ? ' folded' : ''}`} aria-label="Filters">
       <div className="filter-row">
         <span className="field search">
           <label htmlFor="task-search">Search</label>
@@ -72,6 +77,9 @@ export function FilterBar({ filters, onChange, counts, showStatus = true }: Prop
             }}
           />
         </span>
+        <button type="button" className="fold-toggle" aria-expanded={!folded} aria-controls="filter-details" onClick={() => setFolded((f) => !f)}>
+          Filters{active ? ` (${active})` : ''}
+        </button>
         <div className="quick-views" role="group" aria-label="Quick views">
           {QUICK_VIEWS.map((v) => (
             <button key={v.id} type="button" aria-pressed={quick?.id === v.id} onClick={() => onChange(quick?.id === v.id ? { ...EMPTY_FILTERS, q: filters.q } : { ...EMPTY_FILTERS, q: filters.q, ...v.filters })}>
@@ -80,6 +88,7 @@ export function FilterBar({ filters, onChange, counts, showStatus = true }: Prop
           ))}
         </div>
       </div>
+      <div id="filter-details" className="filter-details">
       {showStatus && (
         <fieldset className="chips">
           <legend>Status</legend>
@@ -140,6 +149,7 @@ export function FilterBar({ filters, onChange, counts, showStatus = true }: Prop
           ))}
         </div>
       )}
+      </div>
     </section>
   );
 }

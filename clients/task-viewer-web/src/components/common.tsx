@@ -1,5 +1,5 @@
 /** Small shared pieces: badges, loading / empty / error states (with retry), dialogs, the markdown view. */
-import { type ReactNode, Suspense, lazy, useEffect, useId, useRef } from 'react';
+import { Component, type ErrorInfo, type ReactNode, Suspense, lazy, useEffect, useId, useRef } from 'react';
 import { explain } from '../lib/errors';
 import { PRIORITY_LABELS, type Priority, STATUS_LABELS, type TaskStatus } from '../lib/types';
 
@@ -97,4 +97,37 @@ export function Time({ value }: { value: string | null | undefined }) {
       {formatTime(value)}
     </time>
   );
+}
+
+/**
+ * A screen that fails to render (an answer of an unexpected shape, a bug) shows what happened with a
+ * way out, instead of taking the whole page down. Keyed by the route, so navigating away resets it.
+ */
+export class ScreenBoundary extends Component<{ children: ReactNode }, { error: Error | undefined }> {
+  override state: { error: Error | undefined } = { error: undefined };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override componentDidCatch(error: Error, info: ErrorInfo) {
+    console.warn('screen failed to render', error, info.componentStack);
+  }
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <main id="main" className="page">
+        <div className="state error" role="alert">
+          <p>
+            <strong>This screen could not be shown.</strong> {this.state.error.message}
+          </p>
+          <p className="detail">If the service was updated, a reload loads the matching viewer.</p>
+          <button type="button" onClick={() => this.setState({ error: undefined })}>
+            Retry
+          </button>{' '}
+          <button type="button" onClick={() => window.location.reload()}>
+            Reload the page
+          </button>
+        </div>
+      </main>
+    );
+  }
 }

@@ -4,7 +4,7 @@
  * PATCH with If-Match; when task-mcp refuses (an invalid transition, open dependencies, a missing
  * blocker reason) the card snaps back and the refusal is explained. Moving to Blocked asks for a reason.
  */
-import { DndContext, type DragEndEvent, KeyboardSensor, PointerSensor, useDraggable, useDroppable, useSensor, useSensors } from '@dnd-kit/core';
+import { type CollisionDetection, DndContext, type DragEndEvent, KeyboardSensor, PointerSensor, pointerWithin, rectIntersection, useDraggable, useDroppable, useSensor, useSensors } from '@dnd-kit/core';
 import { type InfiniteData, type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
 import { TaskViewerApiError } from 'task-viewer-client';
@@ -22,6 +22,12 @@ import { STATUSES, STATUS_LABELS, type ListTasksQuery, type Schemas, type Task, 
 const COLUMN_PAGE = 50;
 type TaskList = Schemas['TaskList'];
 type Columns = InfiniteData<TaskList, unknown>;
+
+/** The column under the pointer (a wide card overlaps its neighbour); the keyboard has no pointer, so it uses overlap. */
+const columnUnderPointer: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length > 0 ? hits : rectIntersection(args);
+};
 
 /** This page changed the task since the board read it: treated like a 412. */
 class StaleCard extends Error {}
@@ -192,7 +198,7 @@ export function Board({ route, navigate, projectId }: { route: Route; navigate: 
           )}
         </div>
         {!canWrite && <p className="muted small">This key may only read: cards cannot be moved.</p>}
-        <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ screenReaderInstructions: { draggable: 'To move a task, press Space, use the arrow keys to reach another column, and press Space again. Escape cancels.' } }}>
+        <DndContext sensors={sensors} collisionDetection={columnUnderPointer} onDragEnd={onDragEnd} accessibility={{ screenReaderInstructions: { draggable: 'To move a task, press Space, use the arrow keys to reach another column, and press Space again. Escape cancels.' } }}>
           <div className="board">
             {STATUSES.map((s) => (
               <Column key={s} status={s} query={query} onOpen={open} canWrite={canWrite} selected={selectedTask} />

@@ -45,7 +45,7 @@ function useSettled<T>(value: T, ms: number, same: (a: T, b: T) => boolean): T {
 }
 const sameList = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-export function TaskList({ route, navigate, projectId, onNewTask }: { route: Route; navigate: Navigate; projectId: string; onNewTask: () => void }) {
+export function TaskList({ route, navigate, projectId }: { route: Route; navigate: Navigate; projectId: string }) {
   const { $api } = useApi();
   const filters = useMemo(() => filtersFromParams(route.params), [route.params]);
   const query = useMemo(() => toListQuery(filters, projectId), [filters, projectId]);
