@@ -1,10 +1,10 @@
 /**
  * Global keyboard shortcuts: `/` search, `j`/`k` move, `Enter` open, `n` new task, `e` edit, `b` board,
- * `g` graph, `l` list, `?` help. Keys typed into a field, or with a modifier, are left alone.
+ * `g` graph, `l` list, `?` help, `Esc` closes the side panel (a dialog closes itself). Keys typed into a field, or with a modifier, are left alone.
  */
 import { useEffect, useRef } from 'react';
 
-export type Shortcut = '/' | 'j' | 'k' | 'Enter' | 'n' | 'e' | 'b' | 'g' | 'l' | '?';
+export type Shortcut = '/' | 'j' | 'k' | 'Enter' | 'n' | 'e' | 'b' | 'g' | 'l' | '?' | 'Escape';
 
 export const SHORTCUTS: Array<{ keys: string; action: string }> = [
   { keys: '/', action: 'Search tasks' },
@@ -39,7 +39,7 @@ export function isShortcut(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaK
   if (event.key === 'Enter' && el && el.tagName && ['BUTTON', 'A', 'SUMMARY'].includes(el.tagName)) return undefined;
   // Inside an open modal dialog only the dialog's own keys count.
   if (typeof document !== 'undefined' && document.querySelector('dialog[open]')) return undefined;
-  return (['/', 'j', 'k', 'Enter', 'n', 'e', 'b', 'g', 'l', '?'] as const).find((k) => k === event.key);
+  return (['/', 'j', 'k', 'Enter', 'n', 'e', 'b', 'g', 'l', '?', 'Escape'] as const).find((k) => k === event.key);
 }
 
 /** Calls `handler` for each shortcut; the latest handler is used without re-subscribing. */

@@ -135,7 +135,8 @@ export function Board({ route, navigate, projectId }: { route: Route; navigate: 
     navigate({ ...route, params });
   };
   useShortcuts((key, event) => {
-    if (key === '/') {
+    if (key === 'Escape' && selectedTask) close();
+    else if (key === '/') {
       event.preventDefault();
       document.getElementById('task-search')?.focus();
     }

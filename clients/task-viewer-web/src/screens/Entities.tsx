@@ -44,7 +44,8 @@ export default function Entities({ route, navigate, projectId }: { route: Route;
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [text]);
   useShortcuts((key, event) => {
-    if (key === '/') {
+    if (key === 'Escape' && selected) set({ entity: undefined });
+    else if (key === '/') {
       event.preventDefault();
       document.getElementById('entity-search')?.focus();
     } else if (key === 'n' && canWrite) {

@@ -11,6 +11,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { Empty, ErrorState, Loading } from '../components/common';
 import { TaskPanel } from '../components/TaskDetail';
 import { shouldRetry, useApi } from '../lib/api';
+import { useShortcuts } from '../lib/keyboard';
 import type { Route } from '../lib/route';
 import { withParams } from '../lib/route';
 import type { Navigate } from '../lib/router';
@@ -69,6 +70,7 @@ export default function GraphScreen({ route, navigate, projectId }: { route: Rou
   const drawn = useMemo(() => (graph.data ? layout(graph.data) : undefined), [graph.data]);
   const open = (id: number) => navigate({ ...route, params: withParams(route.params, { task: id }) });
   const close = () => navigate({ ...route, params: withParams(route.params, { task: undefined }) });
+  useShortcuts((key) => key === 'Escape' && selectedTask && close());
   const submit = (event: FormEvent) => {
     event.preventDefault();
     navigate({ ...route, params: withParams(route.params, { root: Number(rootText) || undefined }) });

@@ -95,7 +95,8 @@ export function TaskList({ route, navigate, projectId }: { route: Route; navigat
   };
 
   useShortcuts((key, event) => {
-    if (key === '/') {
+    if (key === 'Escape' && selectedTask) close();
+    else if (key === '/') {
       event.preventDefault();
       document.getElementById('task-search')?.focus();
     } else if ((key === 'j' || key === 'k') && total > 0) {
