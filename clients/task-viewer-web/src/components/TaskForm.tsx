@@ -100,12 +100,16 @@ export function TaskForm({ projectId, task, parentId, onDone }: Props) {
     onDone(saved);
   };
 
+  /**
+   * Edits are the fields changed against the task as the form first showed it, sent with the ETag of
+   * `current`: after a 412 the same changes go onto the newer version, leaving others' changes alone.
+   */
   async function save(current: { task: Task; etag: string } | undefined) {
     setBusy(true);
     setError(undefined);
     try {
-      if (current) {
-        const changes = changesOf(current.task, draft);
+      if (current && task) {
+        const changes = changesOf(task.task, draft);
         if (Object.keys(changes).length === 0) return onDone();
         const saved = await tv.updateTaskIfMatch(current.task.id, current.etag, changes, { project_id: projectId });
         queryClient.setQueryData(taskKey(projectId, saved.task.id), saved);
@@ -126,7 +130,7 @@ export function TaskForm({ projectId, task, parentId, onDone }: Props) {
     }
   }
 
-  /** 412: read the task again (new ETag) and apply the same draft on top of it. */
+  /** 412: read the task again (new ETag) and apply the same changes on top of it. */
   async function reloadAndRetry() {
     if (!base) return;
     const fresh = await tv.getTaskWithEtag(base.task.id, { project_id: projectId });
