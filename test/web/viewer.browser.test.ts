@@ -167,8 +167,18 @@ describe.skipIf(!haveChromium)('Task Viewer in chromium', () => {
     await poll(listedIds).toEqual(sorted.tasks.map((t: { id: number }) => t.id));
     expect(await page.locator('[role="columnheader"][aria-sort="descending"]').textContent()).toContain('Priority');
 
-    await page.fill('#task-search', 'API');
+    // Typing is debounced: only the finished word is searched for (earlier requests would be aborted).
+    const searchedFor: string[] = [];
+    const onRequest = (req: { url(): string }) => {
+      const q = new URL(req.url()).searchParams.get('q');
+      if (req.url().includes('/api/v1/tasks?') && q) searchedFor.push(q);
+    };
+    page.on('request', onRequest);
+    await page.locator('#task-search').pressSequentially('API', { delay: 40 });
     await poll(async () => (await hashParams()).get('q')).toBe('API');
+    await poll(() => searchedFor.length).toBeGreaterThan(0);
+    page.off('request', onRequest);
+    expect(new Set(searchedFor)).toEqual(new Set(['API']));
     const searched = await v.api(`/api/v1/tasks?project_id=${alpha}&status=todo&sort=-priority&q=API&limit=100`);
     expect(searched.tasks.length).toBeGreaterThan(0);
     await poll(listedIds).toEqual(searched.tasks.map((t: { id: number }) => t.id));
