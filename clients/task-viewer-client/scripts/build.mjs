@@ -36,8 +36,16 @@ if (run.status !== 0) {
   rmSync(distTmp, { recursive: true, force: true });
   process.exit(run.status ?? 1);
 }
-// Swap: the old dist/ is moved aside first, so dist/ is missing only between two renames.
+// Swap: the old dist/ is moved aside first, so dist/ is missing only between two renames. Another
+// build may swap in between (its dist/ then appears under our feet): move that aside too and retry.
 const old = path.join(pkg, `dist.${process.pid}.old`);
-if (existsSync(dist)) renameSync(dist, old);
-renameSync(distTmp, dist);
-rmSync(old, { recursive: true, force: true });
+for (let attempt = 1; ; attempt++) {
+  try {
+    if (existsSync(dist)) renameSync(dist, `${old}${attempt}`);
+    renameSync(distTmp, dist);
+    break;
+  } catch (err) {
+    if (attempt >= 5 || !['ENOTEMPTY', 'EEXIST', 'ENOENT'].includes(err.code)) throw err;
+  }
+}
+for (let attempt = 1; attempt <= 5; attempt++) rmSync(`${old}${attempt}`, { recursive: true, force: true });
