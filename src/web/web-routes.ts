@@ -8,7 +8,8 @@
  * The CSP (src/http/protection.ts) allows scripts from 'self' only: Vite's build has no inline
  * script, and neither has the fallback page. The page is read on every request (it is small), so an
  * app built while the service runs is picked up; assets are read once and kept, since a hashed name
- * never changes its content.
+ * never changes its content. Assets are sent as bytes (a font is not text), so the handler answers
+ * through `res` itself.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,25 +39,21 @@ const NOT_BUILT = `<!doctype html>
 </html>
 `;
 
-/** What the app's build emits (no fonts or images: the app uses system fonts and CSS only). */
+/** The file types openapi.yaml lists for `/assets/{asset}` (today's build emits only scripts and styles). */
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
 };
 
 const HTML_HEADERS = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' };
 const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 const MAX_CACHED_ASSETS = 500;
 
-export interface WebHandlerOptions {
-  /** The built app (its index.html and assets/); default clients/task-viewer-web/dist. */
-  dir?: string;
-}
-
-export function webHandlers(options: WebHandlerOptions = {}) {
-  const dir = options.dir ?? WEB_APP_DIR;
-  const assets = new Map<string, { text: string; type: string }>();
+/** Handlers for `/` and `/assets/{asset}`; `dir` is the built app (its index.html and assets/). */
+export function webHandlers(dir = WEB_APP_DIR) {
+  const assets = new Map<string, { bytes: Buffer; type: string }>();
 
   const notFound = (name: string) => new NotFoundError(`The web app has no file ${name}${assets.size === 0 ? ' (is it built? npm run build)' : ''}`);
 
@@ -71,7 +68,7 @@ export function webHandlers(options: WebHandlerOptions = {}) {
       return { status: 200 as const, body: undefined, text, headers: HTML_HEADERS };
     },
 
-    getWebAsset: async ({ params }) => {
+    getWebAsset: async ({ params, res }) => {
       const name = params.asset;
       // The spec's pattern already keeps out `/` and a leading dot; this is the second lock on the door.
       if (path.basename(name) !== name || name.includes('..')) throw notFound(name);
@@ -80,14 +77,18 @@ export function webHandlers(options: WebHandlerOptions = {}) {
       let asset = assets.get(name);
       if (!asset) {
         try {
-          asset = { text: await readFile(path.join(dir, 'assets', name), 'utf8'), type };
+          asset = { bytes: await readFile(path.join(dir, 'assets', name)), type };
         } catch {
           throw notFound(name);
         }
         if (assets.size >= MAX_CACHED_ASSETS) assets.delete(assets.keys().next().value!);
         assets.set(name, asset);
       }
-      return { status: 200 as const, body: undefined, text: asset.text, headers: { 'Content-Type': asset.type, 'Cache-Control': ASSET_CACHE_CONTROL } };
+      res.setHeader('Content-Type', asset.type);
+      res.setHeader('Cache-Control', ASSET_CACHE_CONTROL);
+      // Express adds an ETag and answers 304 to a matching If-None-Match.
+      res.status(200).send(asset.bytes);
+      return undefined;
     },
   } satisfies Partial<OperationHandlers>;
 }

@@ -26,7 +26,7 @@ function appFor(dir: string) {
   app.use(OpenApiValidator.middleware({ apiSpec: OPENAPI_PATH, validateRequests: { allowUnknownQueryParameters: false }, validateResponses: false, validateSecurity: false }));
   // Only the two web operations are under test; the others are not reached.
   app.use(
-    dispatch(webHandlers({ dir }) as unknown as OperationHandlers, {
+    dispatch(webHandlers(dir) as unknown as OperationHandlers, {
       resolveWorkspace: () => Promise.reject(new Error('the web routes name no workspace')),
     }),
   );
@@ -64,6 +64,8 @@ describe('web app routes', () => {
     writeFileSync(path.join(dir, 'assets', 'index-AbC_1-x.js'), 'console.log("app");');
     writeFileSync(path.join(dir, 'assets', 'index-Q9.css'), 'body{margin:0}');
     writeFileSync(path.join(dir, 'assets', 'secret.txt'), 'not an app file');
+    const font = Buffer.from([0x77, 0x4f, 0x46, 0x32, 0x00, 0xff, 0x80, 0x01]);
+    writeFileSync(path.join(dir, 'assets', 'ui-3f.woff2'), font);
     const request = appFor(dir);
 
     const page = await request.get('/');
@@ -82,6 +84,16 @@ describe('web app routes', () => {
     const css = await request.get('/assets/index-Q9.css');
     expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
     expect(css.text).toBe('body{margin:0}');
+
+    const woff = await request.get('/assets/ui-3f.woff2').buffer(true).parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (c: Buffer) => chunks.push(c));
+      r.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(woff.headers['content-type']).toBe('font/woff2');
+    expect(Buffer.compare(woff.body as Buffer, font)).toBe(0);
+    const revalidated = await request.get('/assets/index-Q9.css').set('If-None-Match', css.headers.etag!);
+    expect(revalidated.status).toBe(304);
 
     // Not an app file type, not there, or not a plain name: 404 or 400, never a file from elsewhere.
     expect((await request.get('/assets/secret.txt')).status).toBe(404);
