@@ -39,7 +39,9 @@ export function ensureWebBuilt(): void {
   const index = path.join(WEB_DIR, 'dist', 'index.html');
   const sources = Math.max(newestMtime(path.join(WEB_DIR, 'src')), newestMtime(path.join(CLIENT_DIR, 'src')), statSync(path.join(ROOT, 'openapi.yaml')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  const run = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  // vitest sets NODE_ENV=test, and Vite keeps a NODE_ENV it finds: without this the app would be
+  // built with React's development code.
+  const run = spawnSync('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000, env: { ...process.env, NODE_ENV: 'production' } });
   if (run.status !== 0) throw new Error(`npm run build:web failed:\n${run.stdout}${run.stderr}`);
 }
 

@@ -50,7 +50,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-describe.skipIf(!haveChromium)('Task Viewer in chromium', () => {
+describe.skipIf(!haveChromium)('Task Viewer in chromium', { timeout: 120_000 }, () => {
   let v: Viewer;
   let context: BrowserContext;
   let page: Page;
@@ -61,7 +61,8 @@ describe.skipIf(!haveChromium)('Task Viewer in chromium', () => {
 
   /** axe on the current screen, kept per screen name; asserted at the end and right away. */
   async function audit(name: string) {
-    await page.waitForLoadState('networkidle').catch(() => undefined);
+    // Not 'networkidle': the live event stream keeps a request open for good.
+    await page.waitForFunction('!document.querySelector(".state.loading, .row.placeholder")').catch(() => undefined);
     const found = await seriousViolations(page);
     a11y[name] = found;
     await screenshot(page, name);

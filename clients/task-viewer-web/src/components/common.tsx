@@ -51,11 +51,12 @@ export function Dialog({ title, onClose, children, wide = false }: { title: stri
     return () => dialog?.close();
   }, []);
   return (
+    // No `close` listener: the unmount cleanup closes the dialog too (twice in StrictMode), and that
+    // must not count as the user closing it. Esc arrives as `cancel`; every button calls onClose.
     <dialog
       ref={ref}
       className={wide ? 'wide' : undefined}
       aria-labelledby={id}
-      onClose={onClose}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
