@@ -245,6 +245,8 @@ describe.skipIf(!haveChromium)('Task Viewer in chromium', { timeout: 120_000 }, 
     await page.waitForSelector('dialog[open] #tf-title');
     // Someone else changes the task after the form was opened.
     await v.call('update_task', { workspace_path: v.seeded.workspace, task_id: v.seeded.tasks.docs, description: 'changed by another client' });
+    // The panel behind the form follows the change live; the form keeps the user's draft and its ETag.
+    await poll(() => page.locator('.side-panel .markdown').textContent()).toContain('changed by another client');
     await page.fill('#tf-title', 'Write the docs');
     await page.click('dialog[open] button[type="submit"]');
     await poll(() => page.locator('dialog[open] .form-error').textContent()).toContain('changed this meanwhile');
@@ -326,6 +328,7 @@ describe.skipIf(!haveChromium)('Task Viewer in chromium', { timeout: 120_000 }, 
     await page.waitForSelector('dialog[open] #blocker-reason');
     await page.fill('#blocker-reason', 'waiting for the review');
     await page.click('dialog[open] button[type="submit"]');
+    await poll(() => page.locator('.board-message').textContent()).toContain(`#${v.seeded.tasks.design} moved to Blocked`);
     await poll(() => inColumn('blocked', v.seeded.tasks.design)).toBe(1);
     expect(await v.api(`/api/v1/tasks/${v.seeded.tasks.design}?project_id=${alpha}`)).toMatchObject({ status: 'blocked', blocker_reason: 'waiting for the review' });
   });

@@ -36,8 +36,11 @@ export function FilterBar({ filters, onChange, counts, showStatus = true }: Prop
   const [more, setMore] = useState(() => !!(filters.createdFrom || filters.createdTo || filters.updatedFrom || filters.updatedTo));
   // On a phone the filters start folded, so the list is on the first screen.
   const [folded, setFolded] = useState(() => window.matchMedia?.('(max-width: 700px)').matches ?? false);
+  // The debounced search fires later: it applies to the filters (and URL) as they are by then.
   const latest = useRef(filters);
   latest.current = filters;
+  const change = useRef(onChange);
+  change.current = onChange;
 
   // The URL is the truth: follow it when it changes elsewhere (back button, a quick view).
   useEffect(() => setText(filters.q), [filters.q]);
@@ -45,9 +48,9 @@ export function FilterBar({ filters, onChange, counts, showStatus = true }: Prop
 
   useEffect(() => {
     if (text === latest.current.q) return;
-    const timer = setTimeout(() => onChange({ ...latest.current, q: text }, { replace: true }), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(() => change.current({ ...latest.current, q: text }, { replace: true }), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, onChange]);
+  }, [text]);
 
   const set = (patch: Partial<TaskFilters>) => onChange({ ...filters, ...patch });
   const toggle = <T,>(list: T[], item: T) => (list.includes(item) ? list.filter((x) => x !== item) : [...list, item]);

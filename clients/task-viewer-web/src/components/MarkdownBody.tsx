@@ -1,11 +1,17 @@
 /**
  * The markdown renderer (marked) with sanitising (DOMPurify): task-mcp descriptions are written by AI
- * clients and people, so raw HTML in them is cleaned before it reaches the page. Images are dropped
- * (the CSP allows none from elsewhere); links open in a new tab without access to this page.
+ * clients and people, so nothing in them may run. Raw HTML is shown as text, not markup (so an
+ * `onerror=` never even reaches a DOM parser); DOMPurify then cleans what markdown itself produces
+ * (a `javascript:` link, say). Images are dropped (the CSP allows none from elsewhere); links open in
+ * a new tab without access to this page.
  */
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
 import { useMemo } from 'react';
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+const marked = new Marked({ gfm: true, breaks: true, async: false, renderer: { html: ({ text }) => escapeHtml(text) } });
 
 DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   if (node.tagName === 'A') {
@@ -15,7 +21,7 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 });
 
 export function renderMarkdown(text: string): string {
-  const html = marked.parse(text, { async: false, gfm: true, breaks: true });
+  const html = marked.parse(text, { async: false });
   return DOMPurify.sanitize(html, { FORBID_TAGS: ['img', 'style', 'form', 'input', 'button'], FORBID_ATTR: ['style'] });
 }
 

@@ -4,7 +4,7 @@
  * metadata and linked tasks; create, edit (If-Match) and link to a task.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { TaskViewerApiError, type EntitySortField } from 'task-viewer-client';
 import { Dialog, Empty, ErrorState, Loading, Markdown, StatusBadge, Time } from '../components/common';
 import { entityKey, shouldRetry, useApi, useEntity } from '../lib/api';
@@ -34,7 +34,11 @@ export default function Entities({ route, navigate, projectId }: { route: Route;
   const selected = Number(params.get('entity')) || undefined;
   const [text, setText] = useState(q);
   const [creating, setCreating] = useState(false);
-  const set = (changes: Record<string, string | number | undefined>, replace = false) => navigate({ ...route, params: withParams(params, changes) }, { replace });
+  // The debounced search fires later: it must apply to the URL as it is then, not as it was.
+  const latest = useRef(route);
+  latest.current = route;
+  const set = (changes: Record<string, string | number | undefined>, replace = false) =>
+    navigate({ ...latest.current, params: withParams(latest.current.params, changes) }, { replace });
 
   useEffect(() => setText(q), [q]);
   useEffect(() => {
