@@ -88,6 +88,8 @@ export function TaskForm({ projectId, task, parentId, onDone }: Props) {
   const { tv } = useApi();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => draftOf(task?.task, parentId));
+  // Frozen when the form opens: the task prop follows live updates, the user's edits are against this.
+  const [original] = useState(task);
   const [base, setBase] = useState(task);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ message: string; detail?: string | undefined; stale?: boolean } | undefined>();
@@ -108,8 +110,8 @@ export function TaskForm({ projectId, task, parentId, onDone }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      if (current && task) {
-        const changes = changesOf(task.task, draft);
+      if (current && original) {
+        const changes = changesOf(original.task, draft);
         if (Object.keys(changes).length === 0) return onDone();
         const saved = await tv.updateTaskIfMatch(current.task.id, current.etag, changes, { project_id: projectId });
         queryClient.setQueryData(taskKey(projectId, saved.task.id), saved);

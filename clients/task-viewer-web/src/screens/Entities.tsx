@@ -328,14 +328,16 @@ function parseMetadata(text: string): { ok: true; value: EntityCreate['metadata'
 function EntityForm({ projectId, entity, onDone }: { projectId: string; entity?: { entity: Entity; etag: string }; onDone: (created?: Entity) => void }) {
   const { tv } = useApi();
   const queryClient = useQueryClient();
-  const e = entity?.entity;
+  // Frozen when the form opens (the prop follows live updates); edits are against this version.
+  const [frozen] = useState(entity);
+  const e = frozen?.entity;
   const [kind, setKind] = useState<EntityType>(e?.entity_type ?? 'file');
   const [name, setName] = useState(e?.name ?? '');
   const [identifier, setIdentifier] = useState(e?.identifier ?? '');
   const [description, setDescription] = useState(e?.description ?? '');
   const [tags, setTags] = useState((e?.tags ?? []).join(' '));
   const [metadata, setMetadata] = useState(e?.metadata === null || e?.metadata === undefined ? '' : JSON.stringify(e.metadata, null, 2));
-  const [etag, setEtag] = useState(entity?.etag);
+  const [etag, setEtag] = useState(frozen?.etag);
   const [error, setError] = useState<{ message: string; detail?: string | undefined; stale?: boolean } | undefined>();
   const [busy, setBusy] = useState(false);
   const idempotencyKey = useMemo(() => uuid(), []);
