@@ -38,28 +38,42 @@ function makeQueryClient() {
   });
 }
 
-type Session = { key: string; me: Me };
+/** `me` is undefined while a key kept from earlier is being checked again (the screens load meanwhile). */
+type Session = { key: string; me: Me | undefined };
 
 export function App() {
   const [queryClient] = useState(makeQueryClient);
-  const [session, setSession] = useState<Session | null | 'checking'>(() => (storedKey() ? 'checking' : null));
+  const [session, setSession] = useState<Session | null>(() => {
+    const key = storedKey();
+    return key ? { key, me: undefined } : null;
+  });
   const [notice, setNotice] = useState<string | undefined>();
 
-  // A key kept from earlier in this tab: check it again (it may have been revoked).
+  // A key kept from earlier in this tab is checked again (it may have been revoked), in parallel with
+  // the first screen's own requests rather than before them: one round trip less before the list shows.
+  const checking = session && !session.me ? session.key : undefined;
   useEffect(() => {
-    if (session !== 'checking') return;
-    const key = storedKey()!;
-    const tv = createTaskViewerClient({ baseUrl: apiBaseUrl(), apiKey: key, requestId: uuid });
+    if (!checking) return;
+    const tv = createTaskViewerClient({ baseUrl: apiBaseUrl(), apiKey: checking, requestId: uuid });
+    let current = true;
     unwrap(tv.api.GET('/api/v1/me'))
-      .then((me) => setSession({ key, me }))
+      .then((me) => current && setSession({ key: checking, me }))
       .catch((err: unknown) => {
+        if (!current) return;
         if (statusOf(err) === 401) {
           forgetKey();
+          queryClient.clear();
           setNotice('The saved key is no longer accepted. Sign in again.');
-        } else setNotice('The service could not be reached to check the saved key. Sign in again when it is up.');
-        setSession(null);
+          setSession(null);
+        } else {
+          // Keep going read-only; the screens show their own errors if the service is down.
+          setSession({ key: checking, me: { key_id: 'unknown', access: 'read', project_ids: null } });
+        }
       });
-  }, [session]);
+    return () => {
+      current = false;
+    };
+  }, [checking, queryClient]);
 
   const signOut = useCallback(() => {
     forgetKey();
@@ -68,7 +82,6 @@ export function App() {
     setSession(null);
   }, [queryClient]);
 
-  if (session === 'checking') return <Loading label="Checking the saved key…" />;
   if (!session)
     return (
       <SignIn
@@ -89,7 +102,11 @@ export function App() {
 
 function SignedIn({ session, signOut }: { session: Session; signOut: () => void }) {
   const clients = useMemo(() => makeClients(session.key), [session.key]);
-  const api: Api = useMemo(() => ({ ...clients, me: session.me, canWrite: session.me.access === 'read_write', signOut }), [clients, session.me, signOut]);
+  // Until the kept key is confirmed, write controls stay hidden.
+  const api: Api = useMemo(
+    () => ({ ...clients, me: session.me ?? { key_id: 'checking', access: 'read' as const, project_ids: null }, canWrite: session.me?.access === 'read_write', signOut }),
+    [clients, session.me, signOut],
+  );
   return (
     <ApiProvider value={api}>
       <Shell />
@@ -211,7 +228,7 @@ function Shell() {
           Sign out
         </button>
       </header>
-      {!canWrite && <p className="banner">This key may only read: editing is switched off.</p>}
+      {!canWrite && me.key_id !== 'checking' && <p className="banner">This key may only read: editing is switched off.</p>}
       <ScreenBoundary key={`${route.view}/${route.projectId ?? ''}/${route.id ?? ''}`}>
         <Suspense fallback={<Loading />}>
           <Screen route={route} navigate={navigate} />
