@@ -5,7 +5,7 @@
  * This screen is a chunk of its own: React Flow and dagre load only when it is opened.
  */
 import dagre from '@dagrejs/dagre';
-import { Background, Controls, type Edge, MarkerType, type Node, ReactFlow } from '@xyflow/react';
+import { Background, Controls, type Edge, MarkerType, type Node, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Empty, ErrorState, Loading } from '../components/common';
@@ -42,6 +42,9 @@ export function layout(graph: Graph): { nodes: Node[]; edges: Edge[] } {
       className: `graph-node status-${n.status}`,
       style: { width: NODE_W, height: NODE_H },
       ariaLabel: `Task #${n.id}: ${n.title}, ${STATUS_LABELS[n.status]}, ${n.priority} priority`,
+      // Left to right, like the layout: edges leave on the right and arrive on the left.
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
       connectable: false,
       draggable: false,
     };
