@@ -24,10 +24,13 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
 }
 const npm = (args: string[], cwd: string) => run('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], cwd);
 
+/** The strict settings `tsc --init` (TypeScript 5.9) writes, so the README works in a new project as it is. */
 const TSCONFIG = {
   compilerOptions: {
     target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023', 'DOM'],
-    strict: true, outDir: 'out', rootDir: 'src', types: [], skipLibCheck: false,
+    strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true,
+    verbatimModuleSyntax: true, isolatedModules: true, noUncheckedSideEffectImports: true, moduleDetection: 'force',
+    outDir: 'out', rootDir: 'src', types: [], skipLibCheck: false,
   },
 };
 
@@ -50,7 +53,7 @@ const created = await unwrap(tv.api.POST('/api/v1/tasks', {
 }));
 out.created = { title: created.title, status: created.status, priority: created.priority };
 
-const page = await unwrap(tv.api.GET('/api/v1/tasks', { params: { query: { project_id, status: 'todo', limit: 2 } } }));
+const page = await unwrap(tv.api.GET('/api/v1/tasks', { params: { query: { project_id, status: ['todo'], limit: 2 } } }));
 out.pageLength = page.tasks.length;
 
 const all: Task[] = [];
@@ -110,7 +113,7 @@ function readmeProgram(): string {
 /** Each line must fail to compile: wrong enum, missing required body field, unknown path, wrong param type. */
 const BAD = `import { createTaskViewerClient } from 'task-viewer-client';
 const tv = createTaskViewerClient({ baseUrl: 'http://localhost' });
-await tv.api.GET('/api/v1/tasks', { params: { query: { status: 'finished' } } });
+await tv.api.GET('/api/v1/tasks', { params: { query: { status: ['finished'] } } });
 await tv.api.POST('/api/v1/tasks', { body: { priority: 'high' } });
 await tv.api.GET('/api/v1/nothing-here');
 await tv.api.GET('/api/v1/tasks/{task_id}', { params: { path: { task_id: 'one' } } });

@@ -3,12 +3,22 @@
  *
  * Every request and response type comes from the API's OpenAPI document (`generated/openapi.ts`,
  * produced by openapi-typescript and copied into this package at build time); the transport is
- * openapi-fetch. On top of that: API-key auth, request ids, typed errors, pagination and ETag helpers.
+ * openapi-fetch. On top of that: API-key auth, request ids, typed errors, pagination, ETag helpers,
+ * typed sort values, live events (streamed fetch with reconnect) and export downloads.
  */
 import createFetchClient, { type Client, type Middleware } from 'openapi-fetch';
+import { type EventsOptions, type StreamEvent, streamEvents } from './events.js';
+import { type ExportDownload, type ExportFormat, toDownload } from './export.js';
 import type { components, operations, paths } from './generated/openapi.js';
 
 export type { components, operations, paths };
+export { createSseParser, type SseMessage, type SseParser } from './sse.js';
+export type { ChangeEvent, ChangeEventType, EventsOptions, EventsStatus, EventsStatusDetail, StreamEvent } from './events.js';
+export { filenameFromDisposition, type ExportDownload, type ExportFormat } from './export.js';
+export {
+  ENTITY_SORT_KEYS, TASK_SORT_KEYS, entitySort, parseTaskSort, taskSort,
+  type EntitySortField, type EntitySortKey, type TaskSortField, type TaskSortKey,
+} from './sort.js';
 
 /** The one error body every non-2xx answer of the API carries. */
 export type ApiErrorBody = components['schemas']['Error'];
@@ -19,7 +29,11 @@ export type EntityUpdate = components['schemas']['EntityUpdate'];
 
 type ListTasksQuery = NonNullable<operations['listTasks']['parameters']['query']>;
 type ListEntitiesQuery = NonNullable<operations['listEntities']['parameters']['query']>;
-type ProjectScope = { project_id?: string; workspace_path?: string };
+/** Query of `GET /api/v1/tasks/export`: the list filters and sort, plus `format`. */
+export type ExportTasksQuery = NonNullable<operations['exportTasks']['parameters']['query']>;
+export type ExportEntitiesQuery = NonNullable<operations['exportEntities']['parameters']['query']>;
+/** Which project a call is about (`project_id`, or a registered `workspace_path`). */
+export type ProjectScope = { project_id?: string | undefined; workspace_path?: string | undefined };
 
 /** The openapi-fetch client for this API: `api.GET('/api/v1/tasks', { params: { query } })` etc. */
 export type TaskViewerFetchClient = Client<paths>;
@@ -27,18 +41,18 @@ export type TaskViewerFetchClient = Client<paths>;
 export interface TaskViewerClientOptions {
   /** Where the API is, e.g. `http://127.0.0.1:8001` (no trailing path needed). */
   baseUrl: string;
-  /** Sent as `X-API-Key` on every request. */
-  apiKey?: string;
+  /** Sent as `X-API-Key` on every request (and on the event stream). */
+  apiKey?: string | undefined;
   /**
    * `X-Request-ID` for requests that do not set one themselves: a fixed id, a function returning one
    * (e.g. the id of the request you are serving, to trace across services), or `false` to send none
    * (the server then makes one). Default: a fresh UUID per request.
    */
-  requestId?: string | (() => string | undefined) | false;
+  requestId?: string | (() => string | undefined) | false | undefined;
   /** Extra headers for every request. */
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | undefined;
   /** A custom fetch (tests, proxies); defaults to globalThis.fetch. */
-  fetch?: (input: Request) => Promise<Response>;
+  fetch?: ((input: Request) => Promise<Response>) | undefined;
 }
 
 /**
@@ -88,7 +102,7 @@ export function apiKeyMiddleware(apiKey: string): Middleware {
 }
 
 /** Middleware setting `X-Request-ID` on requests that have none (see TaskViewerClientOptions.requestId). */
-export function requestIdMiddleware(requestId: Exclude<TaskViewerClientOptions['requestId'], false> = () => globalThis.crypto.randomUUID()): Middleware {
+export function requestIdMiddleware(requestId: Exclude<TaskViewerClientOptions['requestId'], false | undefined> = () => globalThis.crypto.randomUUID()): Middleware {
   return {
     onRequest({ request }) {
       if (request.headers.has('X-Request-ID')) return request;
@@ -127,20 +141,31 @@ export interface TaskViewerClient {
   /** The typed openapi-fetch client: every operation of the API, typed from its OpenAPI document. */
   api: TaskViewerFetchClient;
   /** Every task matching the filters, fetched page by page (`limit`/`offset` until `total`). */
-  tasks(query?: Omit<ListTasksQuery, 'limit' | 'offset'>, options?: { pageSize?: number }): AsyncGenerator<Task, void, undefined>;
+  tasks(query?: Omit<ListTasksQuery, 'limit' | 'offset'>, options?: { pageSize?: number | undefined }): AsyncGenerator<Task, void, undefined>;
   /** Every entity matching the filters, fetched page by page. */
-  entities(query?: Omit<ListEntitiesQuery, 'limit' | 'offset'>, options?: { pageSize?: number }): AsyncGenerator<Entity, void, undefined>;
+  entities(query?: Omit<ListEntitiesQuery, 'limit' | 'offset'>, options?: { pageSize?: number | undefined }): AsyncGenerator<Entity, void, undefined>;
+  /**
+   * Live changes (`GET /api/v1/events`) as an async iterable, over a streamed fetch that sends the
+   * client's `X-API-Key` (no token needed). It reconnects on its own with `Last-Event-ID` (the server
+   * replays what was missed), backing off up to `maxRetryMs`; it ends when `signal` aborts, and throws
+   * a TaskViewerApiError for a refusal retrying cannot fix (401, 403, 404, 400).
+   */
+  events(options?: EventsOptions): AsyncGenerator<StreamEvent, void, undefined>;
+  /** `GET /api/v1/tasks/export`: the file for these filters, with the name the server suggests. Throws a TaskViewerApiError on a non-2xx. */
+  exportTasks(query: ExportTasksQuery & { format: ExportFormat }): Promise<ExportDownload>;
+  /** `GET /api/v1/entities/export`, likewise. */
+  exportEntities(query: ExportEntitiesQuery & { format: ExportFormat }): Promise<ExportDownload>;
   /** One task and its ETag (for `updateTaskIfMatch` / `deleteTaskIfMatch`). */
   getTaskWithEtag(taskId: number, scope?: ProjectScope): Promise<{ task: Task; etag: string }>;
   /** PATCH with `If-Match`: throws a TaskViewerApiError with status 412 when the task changed since `etag`. */
   updateTaskIfMatch(taskId: number, etag: string, changes: TaskUpdate, scope?: ProjectScope): Promise<{ task: Task; etag: string }>;
   /** DELETE with `If-Match` (412 when the task changed since `etag`). */
-  deleteTaskIfMatch(taskId: number, etag: string, scope?: ProjectScope & { cascade?: boolean }): Promise<void>;
+  deleteTaskIfMatch(taskId: number, etag: string, scope?: ProjectScope & { cascade?: boolean | undefined }): Promise<void>;
   /**
    * Read-modify-write with optimistic locking: reads the task, computes the change, PATCHes it with
    * `If-Match`, and starts again (up to `attempts` times) when someone else changed the task meanwhile.
    */
-  modifyTask(taskId: number, change: (task: Task) => TaskUpdate, options?: ProjectScope & { attempts?: number }): Promise<Task>;
+  modifyTask(taskId: number, change: (task: Task) => TaskUpdate, options?: ProjectScope & { attempts?: number | undefined }): Promise<Task>;
   /** One entity and its ETag. */
   getEntityWithEtag(entityId: number, scope?: ProjectScope): Promise<{ entity: Entity; etag: string }>;
   /** PATCH with `If-Match` (412 when the entity changed since `etag`). */
@@ -163,17 +188,27 @@ async function* paginate<T>(fetchPage: (limit: number, offset: number) => Promis
   }
 }
 
+/** A scope without its undefined members (the query serializer would send them as text otherwise). */
+type Defined<T> = { [K in keyof T]: Exclude<T[K], undefined> };
+function defined<T extends object>(query: T): Defined<T>;
+function defined<T extends object>(query: T | undefined): Defined<T> | undefined;
+function defined<T extends object>(query: T | undefined): Defined<T> | undefined {
+  if (!query) return undefined;
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Defined<T>;
+}
+
 export function createTaskViewerClient(options: TaskViewerClientOptions): TaskViewerClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const api = createFetchClient<paths>({
-    baseUrl: options.baseUrl.replace(/\/+$/, ''),
-    headers: options.headers,
+    baseUrl,
+    ...(options.headers ? { headers: options.headers } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   if (options.apiKey) api.use(apiKeyMiddleware(options.apiKey));
   if (options.requestId !== false) api.use(requestIdMiddleware(options.requestId));
 
   const getTaskWithEtag: TaskViewerClient['getTaskWithEtag'] = async (taskId, scope) => {
-    const result = await api.GET('/api/v1/tasks/{task_id}', { params: { path: { task_id: taskId }, query: scope } });
+    const result = await api.GET('/api/v1/tasks/{task_id}', { params: { path: { task_id: taskId }, query: defined(scope ?? {}) } });
     const task = await unwrap(result);
     // Without `include`, the body is a plain Task.
     return { task: task as Task, etag: etagOf(result.response) };
@@ -181,7 +216,7 @@ export function createTaskViewerClient(options: TaskViewerClientOptions): TaskVi
 
   const updateTaskIfMatch: TaskViewerClient['updateTaskIfMatch'] = async (taskId, etag, changes, scope) => {
     const result = await api.PATCH('/api/v1/tasks/{task_id}', {
-      params: { path: { task_id: taskId }, query: scope, header: { 'If-Match': etag } },
+      params: { path: { task_id: taskId }, query: defined(scope ?? {}), header: { 'If-Match': etag } },
       body: changes,
     });
     return { task: await unwrap(result), etag: etagOf(result.response) };
@@ -207,8 +242,34 @@ export function createTaskViewerClient(options: TaskViewerClientOptions): TaskVi
     getTaskWithEtag,
     updateTaskIfMatch,
 
+    events(eventOptions) {
+      const headers: Record<string, string> = { ...options.headers };
+      if (options.apiKey) headers['X-API-Key'] = options.apiKey;
+      return streamEvents(
+        {
+          baseUrl,
+          headers,
+          fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+          refusal: (response, body) => new TaskViewerApiError(response, body),
+        },
+        eventOptions,
+      );
+    },
+
+    async exportTasks(query) {
+      const { data, error, response } = await api.GET('/api/v1/tasks/export', { params: { query: defined(query) }, parseAs: 'stream' });
+      if (!response.ok || data === undefined) throw new TaskViewerApiError(response, error);
+      return toDownload(response, 'tasks', query.format);
+    },
+
+    async exportEntities(query) {
+      const { data, error, response } = await api.GET('/api/v1/entities/export', { params: { query: defined(query) }, parseAs: 'stream' });
+      if (!response.ok || data === undefined) throw new TaskViewerApiError(response, error);
+      return toDownload(response, 'entities', query.format);
+    },
+
     async deleteTaskIfMatch(taskId, etag, scope) {
-      await unwrap(api.DELETE('/api/v1/tasks/{task_id}', { params: { path: { task_id: taskId }, query: scope, header: { 'If-Match': etag } } }));
+      await unwrap(api.DELETE('/api/v1/tasks/{task_id}', { params: { path: { task_id: taskId }, query: defined(scope ?? {}), header: { 'If-Match': etag } } }));
     },
 
     async modifyTask(taskId, change, { attempts = 3, ...scope } = {}) {
@@ -223,13 +284,13 @@ export function createTaskViewerClient(options: TaskViewerClientOptions): TaskVi
     },
 
     async getEntityWithEtag(entityId, scope) {
-      const result = await api.GET('/api/v1/entities/{entity_id}', { params: { path: { entity_id: entityId }, query: scope } });
+      const result = await api.GET('/api/v1/entities/{entity_id}', { params: { path: { entity_id: entityId }, query: defined(scope ?? {}) } });
       return { entity: await unwrap(result), etag: etagOf(result.response) };
     },
 
     async updateEntityIfMatch(entityId, etag, changes, scope) {
       const result = await api.PATCH('/api/v1/entities/{entity_id}', {
-        params: { path: { entity_id: entityId }, query: scope, header: { 'If-Match': etag } },
+        params: { path: { entity_id: entityId }, query: defined(scope ?? {}), header: { 'If-Match': etag } },
         body: changes,
       });
       return { entity: await unwrap(result), etag: etagOf(result.response) };
