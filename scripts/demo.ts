@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { exitOnSignals, startService } from '../src/service-host.js';
+import { StartupError, exitOnSignals, startService } from '../src/service-host.js';
 import { projectIdFor } from '../src/taskmcp/index.js';
 import { seedDemoProject } from './demo-data.js';
 
@@ -26,7 +26,10 @@ const config = loadConfig({
 const log = createLogger(config.LOG_LEVEL);
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
-const service = await startService(config, log);
+const service = await startService(config, log).catch((err: unknown) => {
+  process.stderr.write(`task-viewer-api demo: ${err instanceof StartupError ? err.message : err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
 exitOnSignals(service, log);
 const seeded = await seedDemoProject((tool, args) => service.runtime.gateway.call(tool, args, { write: true }), workspace);
 await service.runtime.services.resolver.refresh();
@@ -38,6 +41,7 @@ process.stdout.write(
     `task-viewer-api demo at ${service.url}  (store: ${tmp}, deleted on exit)`,
     `Seeded "Acme web app (demo)": ${seeded.tasks} tasks, ${seeded.entities} entities.`,
     `API key: ${key}`,
+    `Viewer: ${service.url}/  (paste the key above)`,
     '',
     'Try:',
     `  curl -s ${service.url}/health`,

@@ -13,6 +13,8 @@ import type { Config } from './config.js';
 import { docsHandlers } from './docs/docs-routes.js';
 import type { ApiKeyVerifier } from './http/api-keys.js';
 import { checkJsonBody } from './http/body-checks.js';
+import type { Drain } from './http/drain.js';
+import { requestContext } from './request-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { allowHeaderOn405, allowedMethods, headAsGet } from './http/methods.js';
 import { corsPolicy, identifyApiKey, rateLimits, requestDeadline, securityHeaders } from './http/protection.js';
@@ -44,6 +46,8 @@ export interface AppOptions {
   bodyLimit: string;
   /** The web app's build (default clients/task-viewer-web/dist). */
   webDist?: string;
+  /** Graceful shutdown at the edge (service-host); absent in tests that never stop. */
+  drain?: Drain;
 }
 
 export function createApp(options: AppOptions): Express {
@@ -53,12 +57,15 @@ export function createApp(options: AppOptions): Express {
   app.set('trust proxy', options.trustProxy);
 
   app.use(requestId());
+  if (options.drain) app.use(options.drain.middleware());
   app.use(httpMetrics(runtime.metrics));
   app.use(requestLog(log));
   app.use(securityHeaders());
   app.use(corsPolicy(options.corsOrigins));
   app.use(compression({ threshold: 1024 }));
   app.use(identifyApiKey(verifier, runtime.tokens));
+  // The request's id and caller follow its async work into the lower layers (fair session queues, logs).
+  app.use((req, _res, next) => requestContext.run({ requestId: req.requestId, caller: req.apiKey?.id }, next));
   app.use(...rateLimits(options.rateLimit));
   app.use(requestDeadline(options.requestTimeoutMs));
   app.use(express.json({ limit: options.bodyLimit }));
@@ -110,7 +117,7 @@ export function createApp(options: AppOptions): Express {
 }
 
 /** The app as configured by the environment. */
-export function createConfiguredApp(config: Config, runtime: AppOptions['runtime'], verifier: ApiKeyVerifier, log: Logger, extra: Pick<AppOptions, 'webDist'> = {}): Express {
+export function createConfiguredApp(config: Config, runtime: AppOptions['runtime'], verifier: ApiKeyVerifier, log: Logger, extra: Pick<AppOptions, 'webDist' | 'drain'> = {}): Express {
   return createApp({
     runtime,
     transport: config.MCP_TRANSPORT,

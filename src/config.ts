@@ -20,6 +20,7 @@ const variables = z.object({
   PORT: int(0, 65535).default(8001),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 
   MCP_TRANSPORT: z.enum(TRANSPORT_KINDS).default('embedded'),
   MCP_POOL_SIZE: int(1, 64).default(Math.max(1, os.availableParallelism())),
@@ -42,7 +43,8 @@ const variables = z.object({
 
   DEFAULT_PROJECT_ID: z.string().regex(/^[0-9a-f]{8}$/, 'must be an 8-hex-digit project id').optional(),
   DEFAULT_WORKSPACE_PATH: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path').optional(),
-  ALLOWED_WORKSPACE_ROOTS: list.default([]),
+  // A local single-user start may register projects anywhere in the user's home (README).
+  ALLOWED_WORKSPACE_ROOTS: list.default([os.homedir()]),
 
   API_KEYS: list.default([]),
   API_KEY_HASHES: list

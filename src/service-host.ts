@@ -1,13 +1,19 @@
 /**
  * Starts the whole service (session pool + HTTP listener) and stops it gracefully. Shared by
- * `npm start` (src/main.ts) and `npm run demo` (scripts/demo.ts).
+ * `npm start` (src/main.ts), `npm run demo` (scripts/demo.ts) and each cluster worker (src/cluster.ts).
+ *
+ * Stopping: stop accepting connections, let running requests finish (new ones on kept-alive sockets
+ * get 503 + Connection: close), end event streams, then close every MCP session; a deadline bounds it.
  */
 import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import { createConfiguredApp } from './app.js';
 import type { Config } from './config.js';
 import { type KeySetup, setUpApiKeys } from './http/api-keys.js';
+import { Drain } from './http/drain.js';
+import { TRANSPORTS } from './mcp/transports/index.js';
 import { type Runtime, createRuntime } from './runtime.js';
+import { checkStore } from './store-check.js';
 
 export interface RunningService {
   url: string;
@@ -18,12 +24,27 @@ export interface RunningService {
   stop(deadlineMs?: number): Promise<void>;
 }
 
+/** A start-up problem the operator can fix, reported as one clear line (no stack). */
+export class StartupError extends Error {}
+
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  if (TRANSPORTS[config.MCP_TRANSPORT].localStore) {
+    const store = checkStore(config.TASK_MCP_HOME);
+    if (!store.writable) throw new StartupError(store.problem!);
+  }
+  if (config.trustProxy === true) {
+    log.warn('TRUST_PROXY=true trusts every X-Forwarded-For hop: any client can choose its address (and its rate-limit bucket); prefer a hop count or your proxies\' addresses');
+  }
   const keys = setUpApiKeys(config.API_KEYS, config.API_KEY_HASHES, config.API_KEY_FILE, config.keyScopes);
   const runtime = createRuntime(config, log);
   await runtime.start();
+  if (runtime.pool.stats().live === 0) {
+    await runtime.close();
+    throw new StartupError(`could not open any MCP session with MCP_TRANSPORT=${config.MCP_TRANSPORT}${config.MCP_COMMAND ? ` (MCP_COMMAND=${config.MCP_COMMAND})` : ''}${config.MCP_URL ? ` (MCP_URL=${config.MCP_URL})` : ''}: see the log above`);
+  }
 
-  const app = createConfiguredApp(config, runtime, keys.verifier, log);
+  const drain = new Drain();
+  const app = createConfiguredApp(config, runtime, keys.verifier, log, { drain });
   const server = app.listen(config.PORT, config.HOST);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -32,12 +53,14 @@ export async function startService(config: Config, log: Logger): Promise<Running
     });
   } catch (err) {
     await runtime.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`port ${config.PORT} on ${config.HOST} is in use: set PORT to a free port (e.g. PORT=8002)`);
+    if ((err as NodeJS.ErrnoException).code === 'EACCES') throw new StartupError(`no permission to listen on ${config.HOST}:${config.PORT}: set PORT above 1023`);
     throw err;
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
-  log.info({ url, transport: config.MCP_TRANSPORT, pool_size: config.MCP_POOL_SIZE, store: config.TASK_MCP_HOME }, 'task-viewer-api listening');
+  log.info({ url, transport: config.MCP_TRANSPORT, pool_size: config.MCP_POOL_SIZE, store: config.TASK_MCP_HOME, pid: process.pid }, 'task-viewer-api listening');
 
   // Metrics on their own port (no key), for scrapers inside a private network.
   let metricsServer: Server | undefined;
@@ -56,35 +79,49 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   let stopping: Promise<void> | undefined;
   const stop = (deadlineMs = 10_000): Promise<void> =>
-    (stopping ??= new Promise<void>((resolve) => {
+    (stopping ??= (async () => {
       const deadline = setTimeout(() => {
-        log.warn('shutdown deadline reached; closing remaining connections');
+        log.warn({ in_flight: drain.inFlight }, 'shutdown deadline reached; closing remaining connections');
         server.closeAllConnections();
       }, deadlineMs);
       deadline.unref();
       metricsServer?.close();
-      server.close(() => {
-        clearTimeout(deadline);
-        runtime
-          .close()
-          .catch((err: unknown) => log.error({ err }, 'error closing MCP sessions'))
-          .finally(resolve);
-      });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Streams never finish by themselves: end them first, so clients reconnect elsewhere.
+      runtime.events.closeAll('the service is shutting down');
+      await drain.begin();
       server.closeIdleConnections();
-    }));
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000).unref())]);
+      server.closeAllConnections();
+      clearTimeout(deadline);
+      await runtime.close().catch((err: unknown) => log.error({ err }, 'error closing MCP sessions'));
+    })());
 
   return { url, keys, runtime, server, stop };
 }
 
-/** SIGTERM/SIGINT -> graceful stop -> exit 0. */
+/**
+ * SIGTERM/SIGINT -> graceful stop -> exit 0. Started by an npm script, the service also stops when npm
+ * itself is gone (its parent becomes init), so it never outlives the command that started it.
+ */
 export function exitOnSignals(service: RunningService, log: Logger): void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    log.info({ signal }, 'shutting down');
+  const shutdown = (why: object) => {
+    log.info(why, 'shutting down');
     void service.stop().then(() => {
       log.info('stopped');
       process.exit(0);
     });
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', () => shutdown({ signal: 'SIGTERM' }));
+  process.once('SIGINT', () => shutdown({ signal: 'SIGINT' }));
+  if (process.env.npm_lifecycle_event) {
+    const parent = process.ppid;
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) {
+        clearInterval(watch);
+        shutdown({ reason: 'the npm process that started the service is gone' });
+      }
+    }, 1_000);
+    watch.unref();
+  }
 }

@@ -103,7 +103,10 @@ export class WorkspaceResolver {
     }
     if (project) return { workspacePath: project.workspace_path, projectId: project.id };
     if (this.isUnderAllowedRoot(resolved)) return { workspacePath: resolved };
-    throw new ForbiddenError('workspace_path is neither a registered project nor under an allowed workspace root');
+    throw new ForbiddenError(
+      `workspace_path ${resolved} is neither a registered project nor under one of the server's ALLOWED_WORKSPACE_ROOTS` +
+        (this.allowedRoots.length ? ` (${this.allowedRoots.join(', ')})` : ' (none are set)'),
+    );
   }
 
   private isUnderAllowedRoot(resolved: string): boolean {
