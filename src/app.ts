@@ -1,9 +1,14 @@
 /**
- * The Express app. Order matters:
- *   request id -> metrics -> log -> security headers, CORS -> compression -> caller identity
- *   -> rate limits -> request deadline -> JSON body -> OpenAPI validator (validation, API-key
- *   security from the spec, unknown routes) -> typed handlers by operationId -> one error format.
+ * The HTTP service: the fast path for cached answers (src/http/fast-path.ts) in front of the Express
+ * app, both using the same protections (key check, rate limiter, security headers, metrics, log).
+ * Express's order matters:
+ *   request id -> drain -> metrics -> log -> security headers, CORS -> compression -> caller identity
+ *   -> rate limits -> request deadline -> JSON body (+ depth/surrogate checks) -> HEAD as GET
+ *   -> OpenAPI validator (validation, API-key security from the spec, unknown routes)
+ *   -> typed handlers by operationId (answers from the response cache when it has them)
+ *   -> one error format.
  */
+import type { RequestListener } from 'node:http';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import type { Store } from 'express-rate-limit';
@@ -17,7 +22,10 @@ import type { Drain } from './http/drain.js';
 import { requestContext } from './request-context.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { allowHeaderOn405, allowedMethods, headAsGet } from './http/methods.js';
-import { corsPolicy, identifyApiKey, rateLimits, requestDeadline, securityHeaders } from './http/protection.js';
+import { FastPath, requestHandler } from './http/fast-path.js';
+import { corsPolicy, identifyApiKey, requestDeadline, securityHeaders } from './http/protection.js';
+import { RateLimiter, rateLimitMiddleware } from './http/rate-limit.js';
+import { ResponseCache } from './http/response-cache.js';
 import { requestId } from './http/request-id.js';
 import { type OperationHandlers, dispatch } from './http/typed-routes.js';
 import type { TransportKind } from './mcp/transports/index.js';
@@ -40,7 +48,10 @@ export interface AppOptions {
   /** Validate every response against the spec (tests, VALIDATE_RESPONSES=true). */
   validateResponses: boolean;
   corsOrigins: string[];
-  rateLimit: { perMinute: number; perHour: number; stores?: { minute?: Store; hour?: Store } };
+  rateLimit: { perMinute: number; perHour: number; stores?: { minute?: Store; hour?: Store }; passOnStoreError?: boolean; onStoreError?: (err: unknown) => void };
+  /** Bytes of ready answers kept for the fast path (0: none). */
+  responseCacheBytes: number;
+  cacheTtlMs: number;
   requestTimeoutMs: number;
   trustProxy: boolean | number | string;
   bodyLimit: string;
@@ -50,8 +61,21 @@ export interface AppOptions {
   drain?: Drain;
 }
 
-export function createApp(options: AppOptions): Express {
+export interface ServiceApp {
+  /** The Express app alone (the slow path). */
+  app: Express;
+  /** What a Node HTTP server should run: the fast path, then Express. */
+  handle: RequestListener;
+  close(): Promise<void>;
+}
+
+export function createApp(options: AppOptions): ServiceApp {
   const { log, verifier, runtime } = options;
+  const limiter = new RateLimiter(options.rateLimit);
+  const answers =
+    options.responseCacheBytes > 0
+      ? new ResponseCache(runtime.cache, { maxBytes: options.responseCacheBytes, ttlMs: options.cacheTtlMs, onHit: () => runtime.metrics.cacheRequests.inc({ result: 'answer' }) })
+      : undefined;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
@@ -66,7 +90,7 @@ export function createApp(options: AppOptions): Express {
   app.use(identifyApiKey(verifier, runtime.tokens));
   // The request's id and caller follow its async work into the lower layers (fair session queues, logs).
   app.use((req, _res, next) => requestContext.run({ requestId: req.requestId, caller: req.apiKey?.id }, next));
-  app.use(...rateLimits(options.rateLimit));
+  app.use(rateLimitMiddleware(limiter));
   app.use(requestDeadline(options.requestTimeoutMs));
   app.use(express.json({ limit: options.bodyLimit }));
   app.use(checkJsonBody());
@@ -108,16 +132,26 @@ export function createApp(options: AppOptions): Express {
     ...docsHandlers(),
     ...webHandlers(options.webDist),
   };
-  app.use(dispatch(handlers, { resolveWorkspace }));
+  app.use(dispatch(handlers, { resolveWorkspace, answers, validateResponses: options.validateResponses }));
 
   app.use(notFoundHandler());
   app.use(allowHeaderOn405(allowedMethods(OPENAPI_PATH)));
   app.use(errorHandler(log));
-  return app;
+
+  const fast = answers
+    ? new FastPath({ specPath: OPENAPI_PATH, verifier, limiter, cache: answers, resolver: runtime.services.resolver, metrics: runtime.metrics, log, drain: options.drain })
+    : undefined;
+  return { app, handle: requestHandler(fast, app), close: () => limiter.shutdown() };
 }
 
 /** The app as configured by the environment. */
-export function createConfiguredApp(config: Config, runtime: AppOptions['runtime'], verifier: ApiKeyVerifier, log: Logger, extra: Pick<AppOptions, 'webDist' | 'drain'> = {}): Express {
+export function createConfiguredApp(
+  config: Config,
+  runtime: AppOptions['runtime'],
+  verifier: ApiKeyVerifier,
+  log: Logger,
+  extra: Partial<Pick<AppOptions, 'webDist' | 'drain' | 'rateLimit'>> = {},
+): ServiceApp {
   return createApp({
     runtime,
     transport: config.MCP_TRANSPORT,
@@ -126,6 +160,8 @@ export function createConfiguredApp(config: Config, runtime: AppOptions['runtime
     validateResponses: config.VALIDATE_RESPONSES,
     corsOrigins: config.CORS_ORIGINS,
     rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
+    responseCacheBytes: config.CACHE_TTL_MS > 0 ? config.RESPONSE_CACHE_MB * 1024 * 1024 : 0,
+    cacheTtlMs: config.CACHE_TTL_MS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     trustProxy: config.trustProxy,
     bodyLimit: config.BODY_LIMIT,

@@ -56,6 +56,7 @@ const variables = z.object({
   CACHE_TTL_MS: int(0).default(5_000),
   CHANGE_POLL_MS: int(0).default(500),
   CACHE_MAX_ENTRIES: int(1).default(5_000),
+  RESPONSE_CACHE_MB: int(0).default(32),
   IDEMPOTENCY_TTL_MS: int(1_000).default(24 * 60 * 60 * 1000),
   IDEMPOTENCY_MAX_KEYS: int(1).default(100_000),
   IDEMPOTENCY_MAX_MB: int(1).default(64),

@@ -44,8 +44,8 @@ export async function startService(config: Config, log: Logger): Promise<Running
   }
 
   const drain = new Drain();
-  const app = createConfiguredApp(config, runtime, keys.verifier, log, { drain });
-  const server = app.listen(config.PORT, config.HOST);
+  const service = createConfiguredApp(config, runtime, keys.verifier, log, { drain });
+  const server = createServer(service.handle).listen(config.PORT, config.HOST);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -95,6 +95,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
       server.closeAllConnections();
       clearTimeout(deadline);
       await runtime.close().catch((err: unknown) => log.error({ err }, 'error closing MCP sessions'));
+      await service.close();
     })());
 
   return { url, keys, runtime, server, stop };

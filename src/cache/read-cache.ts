@@ -52,6 +52,11 @@ export class ReadCache {
     return loading;
   }
 
+  /** The scope's current generation (cached answers are stamped with it). */
+  generation(scope: string): Promise<number> {
+    return this.store.generation(scope);
+  }
+
   async invalidate(scope: string): Promise<void> {
     if (this.enabled) await this.store.bumpGeneration(scope);
   }

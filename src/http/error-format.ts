@@ -3,6 +3,7 @@
  * refusal from the edge (auth, rate limit, deadline), a validator or body-parser error — becomes
  * `{error, message, status_code, details?, retry_after?, request_id}` here and nowhere else.
  */
+import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import { DomainError, type DomainErrorKind, type FieldProblem, InvalidInputError, UnavailableError } from '../domain/errors.js';
 
@@ -94,17 +95,30 @@ export function toErrorReply(err: unknown): ErrorReply | undefined {
 
 export const INTERNAL_ERROR: ErrorReply = { status: 500, code: 'internal_error', message: 'An unexpected error occurred' };
 
-/** Writes a reply in the error format (the error middleware and middleware that answers early use it). */
-export function sendErrorReply(req: Request, res: Response, reply: ErrorReply): void {
-  if (reply.retryAfter !== undefined) res.setHeader('Retry-After', String(reply.retryAfter));
-  res.status(reply.status).json({
+/** The body of an error answer. */
+export function errorBody(reply: ErrorReply, requestId: string): Record<string, unknown> {
+  return {
     error: reply.code,
     message: reply.message,
     status_code: reply.status,
     ...(reply.details?.length ? { details: reply.details } : {}),
     ...(reply.retryAfter !== undefined ? { retry_after: reply.retryAfter } : {}),
-    request_id: req.requestId,
-  });
+    request_id: requestId,
+  };
+}
+
+/** Writes a reply in the error format (the error middleware and middleware that answers early use it). */
+export function sendErrorReply(req: Request, res: Response, reply: ErrorReply): void {
+  if (reply.retryAfter !== undefined) res.setHeader('Retry-After', String(reply.retryAfter));
+  res.status(reply.status).json(errorBody(reply, req.requestId));
+}
+
+/** The same on a plain Node response (the fast path for cached answers). */
+export function writeErrorReply(res: ServerResponse, reply: ErrorReply, requestId: string): void {
+  const body = Buffer.from(JSON.stringify(errorBody(reply, requestId)));
+  if (reply.retryAfter !== undefined) res.setHeader('Retry-After', String(reply.retryAfter));
+  res.writeHead(reply.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+  res.end(body);
 }
 
 /** Writes any known failure in the error format (unknown ones as a 500). */

@@ -1,31 +1,56 @@
 /**
- * Edge protection: security headers, CORS, API-key identification, rate limits and a deadline for
- * every request. Each uses the library made for it; this module only configures them.
+ * Edge protection: security headers (helmet), CORS, API-key identification and a deadline for every
+ * request; rate limits are in rate-limit.ts. Each uses the library made for it.
  */
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import type { Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { EventTokens } from '../events/tokens.js';
 import type { ApiKeyVerifier } from './api-keys.js';
 import { HttpError, sendError } from './error-format.js';
 
-/** Swagger UI is served from our own origin: scripts and styles from 'self' (its styles are inline). */
-export function securityHeaders(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
+const helmetMiddleware = helmet({
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      // Swagger UI sets inline styles; scripts stay 'self' only (the web app has no inline script).
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+      // Served over plain HTTP (TLS ends at a proxy, if any): asking browsers to upgrade would break
+      // access by address on a LAN.
+      upgradeInsecureRequests: null,
     },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+});
+
+/**
+ * helmet's headers, computed once: they do not depend on the request, so both request paths (Express
+ * and the fast path for cached answers) set the same list without running helmet per request.
+ */
+export const SECURITY_HEADERS: ReadonlyArray<[string, string]> = (() => {
+  const captured: Array<[string, string]> = [];
+  const res = {
+    setHeader: (name: string, value: string | number | string[]) => captured.push([name, String(value)]),
+    removeHeader: () => undefined,
+    getHeader: () => undefined,
+  };
+  helmetMiddleware({} as never, res as never, () => undefined);
+  return captured;
+})();
+
+export function applySecurityHeaders(res: { setHeader(name: string, value: string): unknown }): void {
+  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+}
+
+export function securityHeaders(): RequestHandler {
+  return (_req, res, next) => {
+    applySecurityHeaders(res);
+    next();
+  };
 }
 
 export function corsPolicy(origins: string[]): RequestHandler {
@@ -61,43 +86,6 @@ export function identifyApiKey(verifier: ApiKeyVerifier, tokens: EventTokens): R
 }
 
 const EVENTS_PATH = '/api/v1/events';
-
-export interface RateLimitOptions {
-  perMinute: number;
-  perHour: number;
-  /** One store per limiter (never shared); default is in memory. */
-  stores?: { minute?: Store; hour?: Store };
-}
-
-/**
- * Only the versioned API is limited; health probes, metrics and docs are not. Routing ignores case
- * (`/API/V1/TASKS` reaches the same handler), so the check must too.
- */
-const limited = (path: string) => {
-  const p = path.toLowerCase();
-  return p.startsWith('/api/v1/') || p === '/api/v1';
-};
-
-export function rateLimits(options: RateLimitOptions): RequestHandler[] {
-  const limiter = (windowMs: number, limit: number, headers: boolean, store?: Store) =>
-    rateLimit({
-      windowMs,
-      limit,
-      // Only the per-minute limiter reports headers, so the two do not overwrite each other.
-      standardHeaders: headers ? 'draft-6' : false,
-      legacyHeaders: headers,
-      store,
-      skip: (req) => !limited(req.path),
-      // Per API key; per client address (IPv6 by /56) for requests without a valid key.
-      keyGenerator: (req) => (req.apiKey ? `key:${req.apiKey.id}` : `ip:${ipKeyGenerator(req.ip ?? '')}`),
-      handler: (req, res, _next, used) => {
-        const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-        const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + used.windowMs) - Date.now()) / 1000));
-        sendError(req, res, new HttpError(429, 'rate_limited', `Too many requests: at most ${limit} per ${windowMs / 60_000} minute(s)`, retryAfter));
-      },
-    });
-  return [limiter(60_000, options.perMinute, true, options.stores?.minute), limiter(3_600_000, options.perHour, false, options.stores?.hour)];
-}
 
 /** A request still unanswered after `ms` gets a 504; whatever the handler does later is dropped. */
 export function requestDeadline(ms: number): RequestHandler {

@@ -10,10 +10,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** The id of a request: its well-formed X-Request-ID, or a new one (both request paths). */
+export function requestIdOf(inbound: string | string[] | undefined): string {
+  return typeof inbound === 'string' && WELL_FORMED.test(inbound) ? inbound : randomUUID();
+}
+
 export function requestId(): RequestHandler {
   return (req, res, next) => {
-    const inbound = req.get('x-request-id');
-    req.requestId = inbound && WELL_FORMED.test(inbound) ? inbound : randomUUID();
+    req.requestId = requestIdOf(req.headers['x-request-id']);
     res.setHeader('X-Request-ID', req.requestId);
     next();
   };

@@ -16,6 +16,9 @@ import { OPERATION_PARAMS } from '../../generated/operation-params.js';
 import type { OperationId, QueryOf, TakesWorkspace } from '../contract.js';
 import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
 import { assertMayUseProject, assertMayWrite } from '../domain/access.js';
+import { noneMatch } from '../domain/etag.js';
+import { answerScope } from './fast-path.js';
+import { CACHEABLE_OPERATIONS, type CachedAnswer, type ResponseCache } from './response-cache.js';
 import { hash8 } from '../taskmcp/paths.js';
 import type { ApiKeyIdentity } from './api-keys.js';
 
@@ -65,6 +68,10 @@ interface OpenApiRequestInfo {
 export interface DispatchOptions {
   /** Turns `project_id` / `workspace_path` (or the defaults) into a workspace. */
   resolveWorkspace(selector: { project_id?: string; workspace_path?: string }): Promise<ResolvedWorkspace>;
+  /** Ready answers of cacheable GETs: served when current, stored after a miss. */
+  answers?: ResponseCache;
+  /** Send JSON through `res.json`, where the response validator checks it. */
+  validateResponses?: boolean;
 }
 
 /** Operations that change nothing although they are not GETs. */
@@ -72,6 +79,16 @@ const NOT_WRITES: ReadonlySet<string> = new Set<OperationId>(['createEventsToken
 
 /** The caller of operations without security (health, docs, the web app): may read, owns nothing. */
 export const ANONYMOUS: ApiKeyIdentity = { id: 'anonymous', access: 'read', projects: [] };
+
+/** A ready answer on the Express path (compression, when it applies, is the middleware's). */
+function sendAnswer(req: Request, res: Response, answer: CachedAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+  if (answer.etag && !noneMatch(req.get('if-none-match'), answer.etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200).end(answer.body);
+}
 
 export function dispatch(handlers: OperationHandlers, options: DispatchOptions): RequestHandler {
   const byId = handlers as unknown as Record<string, (req: unknown) => Promise<unknown>>;
@@ -96,6 +113,18 @@ export function dispatch(handlers: OperationHandlers, options: DispatchOptions):
         workspace = await options.resolveWorkspace(query as { project_id?: string; workspace_path?: string });
         assertMayUseProject(caller, workspace.projectId ?? hash8(workspace.workspacePath));
       }
+      // A ready answer (from here or another request's miss) skips the handler.
+      const cacheable = options.answers?.enabled && req.method === 'GET' && CACHEABLE_OPERATIONS.has(id) ? options.answers : undefined;
+      const scope = cacheable && (id === 'getProject' ? (await options.resolveWorkspace({ project_id: String(pathParams.project_id) })).workspacePath : answerScope(id, workspace));
+      const [path, search = ''] = req.originalUrl.split('?', 2) as [string, string?];
+      const key = cacheable && scope ? cacheable.keyOf(id, path, search, caller.projects) : undefined;
+      if (cacheable && scope && key) {
+        const hit = await cacheable.get(scope, key);
+        if (hit) return sendAnswer(req, res, hit);
+      }
+      // Read before computing: an answer computed across a write is stored under the old generation.
+      const generation = cacheable && scope ? await cacheable.generation(scope) : 0;
+
       const reply = (await handler({ params: pathParams, query, headers, body: req.body, caller, workspace, raw: req, res })) as
         | { status: number; body?: unknown; headers?: Record<string, string>; text?: string }
         | undefined;
@@ -104,7 +133,13 @@ export function dispatch(handlers: OperationHandlers, options: DispatchOptions):
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       if (reply.text !== undefined) res.status(reply.status).send(reply.text);
       else if (reply.body === undefined) res.status(reply.status).end();
-      else res.status(reply.status).json(reply.body);
+      else if (cacheable && scope && key && reply.status === 200) {
+        const body = Buffer.from(JSON.stringify(reply.body));
+        const answer = { generation, body, headers: { 'Content-Type': 'application/json; charset=utf-8', ...(reply.headers ?? {}) }, etag: reply.headers?.ETag };
+        cacheable.set(scope, key, answer);
+        if (options.validateResponses) res.status(200).json(reply.body);
+        else sendAnswer(req, res, answer);
+      } else res.status(reply.status).json(reply.body);
     } catch (err) {
       if (!res.headersSent) next(err);
     }

@@ -1,5 +1,7 @@
+/** HTTP request metrics by route template (never the raw URL), for both request paths. */
 import type { Request, RequestHandler } from 'express';
 import type { Metrics } from './metrics.js';
+import { onFinished } from './on-finished.js';
 
 /** The spec's path template for a matched request (e.g. /api/v1/tasks/{task_id}); never the raw URL. */
 export function routeTemplate(req: Request): string {
@@ -7,14 +9,15 @@ export function routeTemplate(req: Request): string {
   return info?.openApiRoute ?? 'unmatched';
 }
 
+export function observeRequest(metrics: Metrics, method: string, route: string, status: number, ms: number): void {
+  const labels = { method, route, status: String(status) };
+  metrics.httpRequests.inc(labels);
+  metrics.httpDuration.observe(labels, ms / 1000);
+}
+
 export function httpMetrics(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const labels = { method: req.method, route: routeTemplate(req), status: String(res.statusCode) };
-      metrics.httpRequests.inc(labels);
-      metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
-    });
+    onFinished(req, res, (ms) => observeRequest(metrics, req.method, routeTemplate(req), res.statusCode, ms));
     next();
   };
 }

@@ -57,7 +57,7 @@ export class Metrics {
 
   readonly cacheRequests = new Counter({
     name: 'cache_requests_total',
-    help: 'Read-cache lookups by result (hit, miss)',
+    help: 'Cache lookups by result: hit / miss of the read cache, answer = a whole answer served ready-made',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

@@ -72,6 +72,20 @@ export class WorkspaceResolver {
     return project;
   }
 
+  /**
+   * The workspace a selector names when that needs no lookup (a known project id, or the defaults);
+   * undefined otherwise (the caller then takes the slow path, `resolve`).
+   */
+  resolveKnown(selector: ProjectSelector): ResolvedWorkspace | undefined {
+    if (selector.workspace_path) return undefined;
+    const id = selector.project_id ?? this.options.defaultProjectId;
+    if (id) {
+      const project = this.byId.get(id);
+      return project ? { workspacePath: project.workspace_path, projectId: project.id } : undefined;
+    }
+    return this.options.defaultWorkspacePath ? { workspacePath: this.options.defaultWorkspacePath } : undefined;
+  }
+
   async resolve(selector: ProjectSelector): Promise<ResolvedWorkspace> {
     if (selector.project_id) {
       const project = await this.project(selector.project_id);

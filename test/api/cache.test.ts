@@ -17,14 +17,18 @@ async function project(harness: Harness, name: string): Promise<string> {
 }
 
 describe('read cache', () => {
-  it('serves repeated reads from the cache', async () => {
+  it('serves repeated reads from the cache: whole answers, without a backend call', async () => {
     h = await startHarness({ CACHE_TTL_MS: '60000' });
     const q = await project(h, 'hits');
-    await h.get(`/api/v1/tasks?${q}`).expect(200);
-    const { hits, misses } = h.runtime.cache;
-    for (let i = 0; i < 5; i++) await h.get(`/api/v1/tasks?${q}`).expect(200);
+    const first = await h.get(`/api/v1/tasks?${q}`).expect(200);
+    const { misses } = h.runtime.cache;
+    const calls = async () => (await h!.runtime.metrics.toolCalls.get()).values.reduce((n, v) => n + v.value, 0);
+    const before = await calls();
+    for (let i = 0; i < 5; i++) expect((await h.get(`/api/v1/tasks?${q}`).expect(200)).body).toEqual(first.body);
     expect(h.runtime.cache.misses).toBe(misses);
-    expect(h.runtime.cache.hits).toBeGreaterThanOrEqual(hits + 5);
+    expect(await calls()).toBe(before);
+    const metrics = await h.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/cache_requests_total\{result="answer"\} [5-9]/);
   });
 
   it('TTL 0 disables it', async () => {

@@ -55,6 +55,13 @@ describe('rate limits', () => {
     expect(refused.headers['x-ratelimit-limit']).toBe('5');
     expect(refused.headers['ratelimit-remaining']).toBe('0');
 
+    // Answers served ready-made count like any other (the list above was cached after its first call).
+    const answered = (await h.runtime.metrics.cacheRequests.get()).values.find((v) => v.labels.result === 'answer')?.value ?? 0;
+    expect(answered).toBeGreaterThan(0);
+    // Routing ignores case, and so does the limit: no spelling of the path skips it.
+    for (const path of ['/API/V1/PROJECTS', '/Api/V1/Projects', '/api/V1/projects']) await h.get(path).expect(429);
+    await h.request.post('/API/V1/TASKS?workspace_path=/nowhere').set('X-API-Key', API_KEY).send({ title: 'x' }).expect(429);
+
     const other = await h.request.get('/api/v1/projects').set('X-API-Key', OTHER_KEY).expect(200);
     expect(other.headers['x-ratelimit-remaining']).toBe('4');
     for (let i = 0; i < 10; i++) await h.request.get('/health').expect(200);

@@ -5,7 +5,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,7 +132,7 @@ describe('task-viewer-client package', () => {
     s = await seedProject(h.call, h.tmp);
     await h.runtime.services.resolver.refresh();
     server = await new Promise<Server>((resolve) => {
-      const srv = h.app.listen(0, '127.0.0.1', () => resolve(srv));
+      const srv = createServer(h.app).listen(0, '127.0.0.1', () => resolve(srv));
     });
   });
   afterAll(async () => {

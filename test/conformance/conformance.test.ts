@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from '../helpers/api-harness.js';
 import { type Seeded, seedProject } from '../helpers/seed.js';
+import { CACHEABLE_OPERATIONS } from '../../src/http/response-cache.js';
 import { CONFORMANCE_ROOT, type CaseEnv, SPECIFIC_KEYS, caseFor } from './cases.js';
 import { type Defaults, documentedStatuses, expectConforms, specOperations } from './contract.js';
 
@@ -68,6 +69,32 @@ describe('conformance on the normal service', () => {
   it.each(mainPairs.map((p) => [p.name, p] as const))('%s', async (_name, { o, status }) => {
     const res = await caseFor(o, status)!.run(env, o);
     expectConforms(o, status, res);
+  });
+});
+
+/**
+ * The same cases on a service whose response cache is on: every GET of a cacheable operation is sent
+ * twice, so the second answer comes ready-made (the fast path, or the Express path when the request
+ * carries what the fast path leaves alone); both must conform, and answers must really be served.
+ */
+describe('conformance on cached answers', () => {
+  let env: CaseEnv;
+  beforeAll(async () => {
+    const h = await startHarness({ BODY_LIMIT: '16kb', CACHE_TTL_MS: '600000', ALLOWED_WORKSPACE_ROOTS: CONFORMANCE_ROOT }, undefined, { webDist: fixtureWebBuild() });
+    const s = await seedProject(h.call, h.tmp);
+    await h.runtime.services.resolver.refresh();
+    env = { h, s, d: defaultsFor(s) };
+  });
+  afterAll(() => env?.h.close());
+
+  const answers = async () => (await env.h.runtime.metrics.cacheRequests.get()).values.find((v) => v.labels.result === 'answer')?.value ?? 0;
+  const cachedPairs = pairs.filter((p) => p.o.method === 'get' && CACHEABLE_OPERATIONS.has(p.o.operationId) && caseFor(p.o, p.status)?.harness === 'main');
+  it.each(cachedPairs.map((p) => [p.name, p] as const))('%s (twice: a miss, then a ready answer)', async (_name, { o, status }) => {
+    expectConforms(o, status, await caseFor(o, status)!.run(env, o));
+    expectConforms(o, status, await caseFor(o, status)!.run(env, o));
+  });
+  it('served ready-made answers', async () => {
+    expect(await answers()).toBeGreaterThan(cachedPairs.filter((p) => p.status === 200).length / 2);
   });
 });
 

@@ -6,6 +6,7 @@
  * documents, in the spec's error format, never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CACHEABLE_OPERATIONS } from '../../src/http/response-cache.js';
 import { type Harness, startHarness } from '../helpers/api-harness.js';
 import { seedProject } from '../helpers/seed.js';
 import {
@@ -108,13 +109,15 @@ describe('negative requests generated from the spec', () => {
   let h: Harness;
   let d: Defaults;
   beforeAll(async () => {
-    h = await startHarness({ CACHE_TTL_MS: '0' });
+    // The response cache is on and warm: an invalid request must never be answered from it.
+    h = await startHarness({ CACHE_TTL_MS: '600000' });
     const s = await seedProject(h.call, h.tmp);
     await h.runtime.services.resolver.refresh();
     // Write operations aim at scratch resources, in case an invalid request were ever accepted.
     const task = await h.call('create_task', { workspace_path: s.workspace, title: 'Negative-suite target' });
     const entity = await h.call('create_entity', { workspace_path: s.workspace, entity_type: 'other', name: 'Negative-suite target' });
     d = { projectId: s.projectId, path: { project_id: s.projectId, task_id: task.id, entity_id: entity.id } };
+    for (const o of specOperations().filter((x) => x.method === 'get' && CACHEABLE_OPERATIONS.has(x.operationId))) await send(h.request, o, d).expect(200);
   });
   afterAll(() => h?.close());
 

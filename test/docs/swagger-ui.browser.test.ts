@@ -5,7 +5,7 @@
  * Skips (with a message) only when /usr/bin/chromium is absent; CI installs it.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,7 @@ describe.skipIf(!haveChromium)('Swagger UI in chromium', () => {
     await h.call('create_task', { workspace_path: workspace, title: 'Shown in Swagger UI' });
     await h.runtime.services.resolver.refresh();
     server = await new Promise<Server>((resolve) => {
-      const s = h.app.listen(0, '127.0.0.1', () => resolve(s));
+      const s = createServer(h.app).listen(0, '127.0.0.1', () => resolve(s));
     });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Logger, pino } from 'pino';
 import supertest from 'supertest';
-import { createConfiguredApp } from '../../src/app.js';
+import { type ServiceApp, createConfiguredApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { ApiKeyVerifier } from '../../src/http/api-keys.js';
 import { type Runtime, createRuntime } from '../../src/runtime.js';
@@ -27,7 +27,9 @@ export interface Harness {
   tmp: string;
   config: Config;
   runtime: Runtime;
-  app: ReturnType<typeof createConfiguredApp>;
+  /** The service's request handler (fast path, then Express), as a Node server runs it. */
+  app: ServiceApp['handle'];
+  service: ServiceApp;
   /** supertest against the app, with the API key set. */
   get(url: string): supertest.Test;
   request: ReturnType<typeof supertest>;
@@ -67,7 +69,8 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
   log ??= pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const runtime = createRuntime(config, log);
   await runtime.start();
-  const app = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES, config.keyScopes), log, options);
+  const service = createConfiguredApp(config, runtime, new ApiKeyVerifier(config.API_KEYS, config.API_KEY_HASHES, config.keyScopes), log, options);
+  const app = service.handle;
   const request = supertest(app);
   let server: Server | undefined;
   return {
@@ -76,6 +79,7 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
     config,
     runtime,
     app,
+    service,
     request,
     get: (url) => request.get(url).set('X-API-Key', API_KEY),
     call: (tool, args) => runtime.gateway.call(tool, args),
@@ -88,6 +92,7 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
       server?.closeAllConnections();
       server?.close();
       await runtime.close();
+      await service.close();
       for (const key of childSettings) delete process.env[key];
       rmSync(tmp, { recursive: true, force: true });
     },
