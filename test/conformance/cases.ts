@@ -188,8 +188,13 @@ const GENERIC: Record<number, { applies(op: SpecOperation): boolean; case: Case 
   400: { applies: () => true, case: main(({ h, d }, o) => send(h.request, o, d, { query: { not_a_parameter: 1 } })) },
   401: { applies: (o) => o.secured, case: main(({ h, d }, o) => send(h.request, o, d, { key: null })) },
   403: {
-    applies: (o) => hasParam(o, 'workspace_path', 'query'),
-    case: main(({ h, d }, o) => send(h.request, o, d, { query: { project_id: undefined, workspace_path: '/not/a/registered/workspace' } })),
+    applies: (o) => hasParam(o, 'workspace_path', 'query') || o.path.includes('{project_id}') || o.method !== 'get',
+    case: main(({ h, d }, o) =>
+      hasParam(o, 'workspace_path', 'query')
+        ? send(h.request, o, d, { query: { project_id: undefined, workspace_path: '/not/a/registered/workspace' } })
+        : // The scoped test key is read-only and bound to another project.
+          send(h.request, o, d, { key: SCOPED_KEY }),
+    ),
   },
   404: {
     applies: (o) => /\{(task_id|entity_id|project_id)\}/.test(o.path) || hasParam(o, 'project_id', 'query'),

@@ -67,6 +67,8 @@ describe('openapi.yaml documentation', () => {
     if (o.operation.requestBody) [413, 415].forEach((st) => need(st, 'it takes a JSON body'));
     if (hasParam(o, 'Idempotency-Key', 'header')) need(422, 'it takes an Idempotency-Key');
     if (hasParam(o, 'workspace_path', 'query')) need(403, 'it takes a workspace_path');
+    if (o.path.startsWith('/api/v1/') && o.method !== 'get' && o.operation['x-calls-backend'] !== false) need(403, 'read-only keys may not change anything');
+    if (o.path.includes('{project_id}')) need(403, 'project-bound keys may not name other projects');
     if (/\{(task_id|entity_id|project_id)\}/.test(o.path) || hasParam(o, 'project_id', 'query')) need(404, 'it names a resource or project');
     if (o.path.startsWith('/api/v1/')) need(429, 'the versioned API is rate limited');
     // Operations marked x-calls-backend: false answer from the service alone (no MCP, no store).
