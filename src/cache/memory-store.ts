@@ -55,6 +55,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.slots.set(key, { state: 'done', record }, { ttl: ttlMs });
   }
 
+  /** Bytes the records take (bounded by maxBytes). */
+  get bytes(): number {
+    return this.slots.calculatedSize;
+  }
+
   async markUnknown(key: string, fingerprint: string, since: number, ttlMs: number): Promise<void> {
     this.slots.set(key, { state: 'unknown', fingerprint, since }, { ttl: ttlMs });
   }

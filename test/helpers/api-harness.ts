@@ -33,8 +33,8 @@ export interface Harness {
   /** supertest against the app, with the API key set. */
   get(url: string): supertest.Test;
   request: ReturnType<typeof supertest>;
-  /** Calls an MCP tool through the pool (for seeding and checks). */
-  call(tool: string, args: Record<string, unknown>): Promise<any>;
+  /** Calls an MCP tool through the pool (for seeding and checks); seeding may take its time. */
+  call(tool: string, args: Record<string, unknown>, timeoutMs?: number): Promise<any>;
   /** Serves the app on a free loopback port (for streaming clients); closed with the harness. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -82,7 +82,7 @@ export async function startHarness(env: Record<string, string> = {}, log?: Logge
     service,
     request,
     get: (url) => request.get(url).set('X-API-Key', API_KEY),
-    call: (tool, args) => runtime.gateway.call(tool, args),
+    call: (tool, args, timeoutMs) => runtime.gateway.call(tool, args, { timeoutMs }),
     async listen() {
       server ??= createServer(app).listen(0, '127.0.0.1');
       if (!server.listening) await new Promise((r) => server!.once('listening', r));
