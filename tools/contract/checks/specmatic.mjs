@@ -2,9 +2,10 @@
  * Specmatic contract tests against the real service: this check builds and starts the service on a
  * temporary store, seeds it, writes a Specmatic dictionary of the seeded ids (so requests hit real
  * resources), and runs Specmatic's jar (shipped in the `specmatic` npm package) on the spec tools are
- * given. Three runs: every operation but the deletes; a generative run (Specmatic's mutated requests,
- * which must be refused with a documented 4xx) on the operations that take a JSON body, so the run
- * stays in minutes; then the deletes (so nothing is deleted before the runs that need it).
+ * given. Three runs: every operation but the deletes and those of the third run; a generative run
+ * (Specmatic's mutated requests, which must be refused with a documented 4xx) on the operations that
+ * take a JSON body, so the run stays in minutes; then, since it deletes, an examples run for the
+ * operations whose answer depends on state (one resource per example, lib/specmatic-examples.mjs).
  *
  * Each failing test is either the service's (counted as failed) or matches one of SPECMATIC_LIMITS
  * below: a request the spec allows that no server could answer as Specmatic expects, or a known
