@@ -912,12 +912,20 @@ export interface components {
             /** @description Those of them that are `done`. */
             subtask_done_count: number;
             /**
-             * @description What task-mcp recorded about the workspace when the task was created (`workspace_path`,
-             *     `git_root`, `project_name`; the server's working directory is left out).
+             * @description What task-mcp recorded about the workspace when the task was created (the server's working
+             *     directory is left out); null for tasks from releases that did not record it. The keys it
+             *     writes are declared; other keys a store may hold are passed through.
              */
-            workspace_metadata?: {
+            workspace_metadata?: ({
+                /** @description The workspace the task was created in. */
+                workspace_path?: string;
+                /** @description Its git repository root; null outside a repository. */
+                git_root?: string | null;
+                /** @description The project's friendly name at the time, else the workspace folder's name. */
+                project_name?: string;
+            } & {
                 [key: string]: unknown;
-            } | null;
+            }) | null;
         };
         TaskBlockerInfo: {
             /** @description True when the task is still open (not done or cancelled) and another task depends on it. */
@@ -1365,13 +1373,15 @@ export interface components {
          *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
          *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
          *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
-         *     `-created_at` (task-mcp's order).
+         *     `-created_at` (task-mcp's order). Each key at most once: `status,-status` is a 400 (the
+         *     pattern cannot say so without lookahead, which schema tools do not share).
          */
         TaskSort: string;
         /**
          * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
          *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
-         *     tie-breaker. Default: `-created_at` (task-mcp's order).
+         *     tie-breaker. Default: `-created_at` (task-mcp's order). Each key at most once (a repeated key
+         *     is a 400).
          */
         EntitySort: string;
         /** @description `csv` (RFC 4180, UTF-8 with BOM, formula cells neutralised), `json` (one array), `ndjson` (one object per line) or `md` (a Markdown table). */
@@ -1380,7 +1390,7 @@ export interface components {
         Limit: number;
         /** @description How many items to skip. */
         Offset: number;
-        /** @description Apply the change only if the resource still has this ETag (else 412). */
+        /** @description Apply the change only if the resource still has this ETag (else 412); `*` matches any current version. */
         IfMatch: string;
         /** @description Answer 304 without a body if the resource still has this ETag. */
         IfNoneMatch: string;
@@ -1676,9 +1686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /** @example .swagger-ui{color:#3b4151} */
                     "text/css": string;
-                    /** @example window.ui = SwaggerUIBundle({ url: "openapi.json" }); */
                     "text/javascript": string;
                 };
             };
@@ -1978,7 +1986,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                /** @description Apply the change only if the resource still has this ETag (else 412); `*` matches any current version. */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2102,7 +2110,8 @@ export interface operations {
                  *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
                  *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
                  *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
-                 *     `-created_at` (task-mcp's order).
+                 *     `-created_at` (task-mcp's order). Each key at most once: `status,-status` is a 400 (the
+                 *     pattern cannot say so without lookahead, which schema tools do not share).
                  */
                 sort?: components["parameters"]["TaskSort"];
                 /** @description Page size. */
@@ -2358,7 +2367,8 @@ export interface operations {
                  *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
                  *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
                  *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
-                 *     `-created_at` (task-mcp's order).
+                 *     `-created_at` (task-mcp's order). Each key at most once: `status,-status` is a 400 (the
+                 *     pattern cannot say so without lookahead, which schema tools do not share).
                  */
                 sort?: components["parameters"]["TaskSort"];
                 limit?: number;
@@ -2771,7 +2781,8 @@ export interface operations {
                  *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
                  *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
                  *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
-                 *     `-created_at` (task-mcp's order).
+                 *     `-created_at` (task-mcp's order). Each key at most once: `status,-status` is a 400 (the
+                 *     pattern cannot say so without lookahead, which schema tools do not share).
                  */
                 sort?: components["parameters"]["TaskSort"];
             };
@@ -2788,20 +2799,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example id,title,status,priority,parent_task_id,depends_on,tags,blocker_reason,file_references,created_by,created_at,updated_at,completed_at,subtask_count,subtask_done_count,is_blocker,blocks_task_ids,description
-                     *     1,Design API,done,high,,[],backend,,[],key_0b026dcaf52d,2026-11-24T17:23:28.228Z,2026-11-24T17:23:28.240Z,2026-11-24T17:23:28.240Z,0,0,false,[2],
-                     */
                     "text/csv": string;
-                    /** @example [] */
                     "application/json": components["schemas"]["Task"][];
-                    /** @example {"id":1,"title":"Design API"} */
                     "application/x-ndjson": string;
-                    /**
-                     * @example | id | title | status | priority |
-                     *     |---|---|---|---|
-                     *     | 1 | Design API | done | high |
-                     */
                     "text/markdown": string;
                 };
             };
@@ -2930,7 +2930,7 @@ export interface operations {
                 cascade?: boolean;
             };
             header?: {
-                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                /** @description Apply the change only if the resource still has this ETag (else 412); `*` matches any current version. */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -2969,7 +2969,7 @@ export interface operations {
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
             };
             header?: {
-                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                /** @description Apply the change only if the resource still has this ETag (else 412); `*` matches any current version. */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3442,7 +3442,8 @@ export interface operations {
                 /**
                  * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
                  *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
-                 *     tie-breaker. Default: `-created_at` (task-mcp's order).
+                 *     tie-breaker. Default: `-created_at` (task-mcp's order). Each key at most once (a repeated key
+                 *     is a 400).
                  */
                 sort?: components["parameters"]["EntitySort"];
                 /** @description Page size. */
@@ -3613,7 +3614,8 @@ export interface operations {
                 /**
                  * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
                  *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
-                 *     tie-breaker. Default: `-created_at` (task-mcp's order).
+                 *     tie-breaker. Default: `-created_at` (task-mcp's order). Each key at most once (a repeated key
+                 *     is a 400).
                  */
                 sort?: components["parameters"]["EntitySort"];
                 limit?: number;
@@ -3695,7 +3697,8 @@ export interface operations {
                 /**
                  * @description Order: one or more of `name`, `entity_type`, `created_at`, `updated_at`, `id`, comma-separated,
                  *     each with `-` for descending; `name` sorts ASCII case-insensitively; `id` is always the final
-                 *     tie-breaker. Default: `-created_at` (task-mcp's order).
+                 *     tie-breaker. Default: `-created_at` (task-mcp's order). Each key at most once (a repeated key
+                 *     is a 400).
                  */
                 sort?: components["parameters"]["EntitySort"];
             };
@@ -3712,20 +3715,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example id,entity_type,name,identifier,description,metadata,tags,linked_tasks_count,created_by,created_at,updated_at,updated_by
-                     *     1,file,API module,src/api.ts,,"{""language"":""ts""}",backend,1,key_0b026dcaf52d,2026-11-24T17:23:28.256Z,2026-11-24T17:23:28.256Z,
-                     */
                     "text/csv": string;
-                    /** @example [] */
                     "application/json": components["schemas"]["Entity"][];
-                    /** @example {"id":1,"name":"API module"} */
                     "application/x-ndjson": string;
-                    /**
-                     * @example | id | type | name | identifier |
-                     *     |---|---|---|---|
-                     *     | 1 | file | API module | src/api.ts |
-                     */
                     "text/markdown": string;
                 };
             };
@@ -3884,7 +3876,7 @@ export interface operations {
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
             };
             header?: {
-                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                /** @description Apply the change only if the resource still has this ETag (else 412); `*` matches any current version. */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -3923,7 +3915,7 @@ export interface operations {
                 workspace_path?: components["parameters"]["WorkspacePathQuery"];
             };
             header?: {
-                /** @description Apply the change only if the resource still has this ETag (else 412). */
+                /** @description Apply the change only if the resource still has this ETag (else 412); `*` matches any current version. */
                 "If-Match"?: components["parameters"]["IfMatch"];
             };
             path: {
@@ -4006,7 +3998,8 @@ export interface operations {
                  *     `priority` sorts by rank (low < medium < high), `status` in workflow order (todo,
                  *     in_progress, blocked, done, cancelled, to_be_deleted), `title` ASCII case-insensitively;
                  *     missing timestamps sort last either way; `id` is always the final tie-breaker. Default:
-                 *     `-created_at` (task-mcp's order).
+                 *     `-created_at` (task-mcp's order). Each key at most once: `status,-status` is a 400 (the
+                 *     pattern cannot say so without lookahead, which schema tools do not share).
                  */
                 sort?: components["parameters"]["TaskSort"];
                 /** @description Page size. */

@@ -82,9 +82,12 @@ export async function startService(root) {
   return { url, key, workspace, tmp, stop, output: proc.output };
 }
 
-/** A small REST client for seeding; throws on any unexpected status. */
-function client(url, key) {
-  return async (method, route, body, expected = [200, 201]) => {
+/**
+ * A small REST client for seeding: `call` resolves the parsed body and throws on any unexpected
+ * status; `call.full` resolves { status, body, etag } (for the ETags that examples send back).
+ */
+export function client(url, key) {
+  const full = async (method, route, body, expected = [200, 201]) => {
     const res = await fetch(`${url}${route}`, {
       method,
       headers: { 'X-API-Key': key, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
@@ -92,13 +95,29 @@ function client(url, key) {
     });
     const text = await res.text();
     if (!expected.includes(res.status)) throw new Error(`seeding: ${method} ${route} answered ${res.status}: ${text.slice(0, 300)}`);
-    return text ? JSON.parse(text) : undefined;
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, etag: res.headers.get('etag') };
   };
+  const call = async (...args) => (await full(...args)).body;
+  call.full = full;
+  return call;
+}
+
+/**
+ * Creates a task (or entity) and deletes it again, right after `neighbourId`, so that id + 1 names
+ * a deleted resource. Specmatic's generative run mutates a pinned path id to id + 1 and expects a
+ * 4xx; with a live resource there the service would rightly answer 200.
+ */
+async function tombstoneAfter(call, kind, neighbourId, body) {
+  const gone = await call('POST', `/api/v1/${kind}`, body);
+  if (gone.id !== neighbourId + 1) throw new Error(`seeding: expected ${kind} id ${neighbourId + 1} after ${neighbourId}, got ${gone.id}`);
+  await call('DELETE', `/api/v1/${kind}/${gone.id}`, undefined, [204]);
+  return gone.id;
 }
 
 /**
  * Seeds one project: a small task hierarchy (a parent with subtasks two levels deep), a dependency,
- * a done, an in-progress and a blocked task, tags, two entities and links. Resolves the ids the
+ * a done, an in-progress and a blocked task, tags, two entities and links. The scratch task and the
+ * pinned entity are each followed by a deleted one (see tombstoneAfter). Resolves the ids the
  * contract tests should use.
  */
 export async function seed(service) {
@@ -111,12 +130,14 @@ export async function seed(service) {
   const migrate = await task({ title: 'Migrate data', priority: 'high' });
   const release = await task({ title: 'Release 1.0', priority: 'low', tags: ['ops'] });
   const scratch = await task({ title: 'Scratch task for contract tests', description: 'Writes from the contract tests land here.' });
+  const deletedTaskId = await tombstoneAfter(call, 'tasks', scratch.id, { title: 'Deleted right away' });
   await call('PATCH', `/api/v1/tasks/${design.id}`, { status: 'in_progress' });
   await call('PATCH', `/api/v1/tasks/${design.id}`, { status: 'done' });
   await call('PATCH', `/api/v1/tasks/${migrate.id}`, { status: 'blocked', blocker_reason: 'Waiting for database access' });
   await call('PATCH', `/api/v1/tasks/${release.id}`, { status: 'in_progress' });
 
   const file = await call('POST', '/api/v1/entities', { entity_type: 'file', name: 'API module', identifier: 'src/api.ts', tags: ['backend'], metadata: { language: 'ts' } });
+  const deletedEntityId = await tombstoneAfter(call, 'entities', file.id, { entity_type: 'other', name: 'Deleted right away', identifier: 'GONE-1' });
   const doc = await call('POST', '/api/v1/entities', { entity_type: 'other', name: 'Spec document', identifier: 'SPEC-1' });
   await call('PUT', `/api/v1/tasks/${build.id}/entities/${file.id}`);
   await call('PUT', `/api/v1/tasks/${scratch.id}/entities/${doc.id}`);
@@ -129,7 +150,10 @@ export async function seed(service) {
     taskId: build.id,
     parentTaskId: build.id,
     scratchTaskId: scratch.id,
+    deletedTaskId,
     entityId: file.id,
+    deletedEntityId,
+    linkedEntityId: doc.id,
     tag: 'backend',
   };
 }
