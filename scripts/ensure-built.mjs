@@ -25,6 +25,6 @@ const run = (script) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-if (mtime('dist/src/main.js') < newest('src', 'generated', 'openapi.yaml', 'package.json', 'tsconfig.json', 'tsconfig.build.json')) run('build:server');
+if (mtime('dist/src/main.js') < newest('src', 'bench', 'generated', 'openapi.yaml', 'package.json', 'tsconfig.json', 'tsconfig.build.json')) run('build:server');
 const web = 'clients/task-viewer-web';
 if (mtime(`${web}/dist/index.html`) < newest(`${web}/src`, `${web}/index.html`, `${web}/vite.config.ts`, 'clients/task-viewer-client/src', 'generated')) run('build:web');
