@@ -56,5 +56,7 @@ export function singleTaskUrl(p: BenchProjects): string {
 export const CACHED_CASES: CaseId[] = ['list', 'get304', 'list64', 'get', 'search', 'listSmall', 'listLarge', 'post'];
 /** Rows with CACHE_TTL_MS=0: every request reaches MCP. */
 export const UNCACHED_CASES: CaseId[] = ['list', 'list64', 'get', 'search', 'listSmall', 'listLarge'];
-/** Rows measured against the bare baseline right after the service row (default transport only). */
+/** Rows measured against the bare baseline right after the service row: every goal row of the default transport... */
 export const PAIRED_CASES: ReadonlySet<CaseId> = new Set(['list', 'get304', 'list64', 'get', 'search', 'post']);
+/** ...and the rows the transports are compared by. */
+export const TRANSPORT_PAIRED_CASES: ReadonlySet<CaseId> = new Set(['list', 'post']);

@@ -11,14 +11,14 @@
  */
 import os from 'node:os';
 import { loadConfig } from '../src/config.js';
-import { CACHED_CASES, UNCACHED_CASES, benchCases, singleTaskUrl } from './cases.js';
+import { CACHED_CASES, PAIRED_CASES, TRANSPORT_PAIRED_CASES, UNCACHED_CASES, benchCases, singleTaskUrl } from './cases.js';
 import { computeGoals } from './goals.js';
 import { BenchHarness } from './harness.js';
 import { fetchRaw, type RawAnswer } from './load.js';
 import type { Child } from './procs.js';
 import { renderMarkdown } from './report.js';
 import { pooledVsSessionPerCall } from './scenarios/mcp-calls.js';
-import { runPhase } from './scenarios/service-phase.js';
+import { type PhaseSpec, runPhase } from './scenarios/service-phase.js';
 import { BENCH_TRANSPORTS, type BenchOptions, type BenchReport, type BenchTransport, type CallRow, type MemoryRow, type ResolvedOptions } from './types.js';
 
 export type { BenchOptions, BenchReport, BenchTransport } from './types.js';
@@ -72,9 +72,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
     const get = singleTaskUrl(h.projects);
     const cases = benchCases(h.projects, '');
     let bare: Child | undefined;
-    // Answers are captured from the first service (default configuration, default transport); the
-    // single task's ETag comes with them (for the 304 rows).
-    const prepare = async (service: Child) => {
+    // The baseline replays the answers of the first service run (default transport and configuration);
+    // the single task's ETag comes with them (for the 304 rows).
+    const startBare = async (service: Child) => {
       const answers = await captureAnswers(service.url, [
         ['GET', cases.list.request.url],
         ['GET', get],
@@ -88,28 +88,22 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       bare = await h.startBare(answers);
       return bare;
     };
+    const phase = async (spec: Omit<PhaseSpec, 'bare'>) => memory.push(await runPhase(h, { ...spec, bare: bare ?? startBare }, cases));
     for (const transport of transports) {
       const isDefault = transport === defaults.transport;
-      memory.push(
-        await runPhase(h, { transport, name: 'cached', config: 'default configuration', env: {}, poolSize: defaults.poolSize, cases: CACHED_CASES, prepare: isDefault ? prepare : undefined }, cases),
-      );
-      memory.push(
-        await runPhase(
-          h,
-          { transport, name: 'uncached', config: `pool ${defaults.poolSize}, CACHE_TTL_MS=0`, env: { CACHE_TTL_MS: '0' }, poolSize: defaults.poolSize, cases: UNCACHED_CASES, bare: isDefault ? bare : undefined },
-          cases,
-        ),
-      );
-      if (bare && isDefault) {
-        await h.stop(bare);
-        bare = undefined;
+      const poolSize = defaults.poolSize;
+      await phase({ transport, name: 'cached', config: 'default configuration', env: {}, poolSize, cases: CACHED_CASES, paired: isDefault ? PAIRED_CASES : TRANSPORT_PAIRED_CASES });
+      // What P7's writes cost in durability: the same POSTs without an fsync per commit.
+      if (isDefault) {
+        await phase({ transport, name: 'sync-normal', config: 'TASK_MCP_SYNCHRONOUS=NORMAL', env: { TASK_MCP_SYNCHRONOUS: 'NORMAL' }, poolSize, cases: ['post'], paired: new Set(['post']) });
       }
-      for (const size of opts.poolSizes.filter((s) => s !== defaults.poolSize)) {
-        memory.push(
-          await runPhase(h, { transport, name: `pool${size}`, config: `pool ${size}, CACHE_TTL_MS=0`, env: { CACHE_TTL_MS: '0', MCP_POOL_SIZE: String(size) }, poolSize: size, cases: ['list'] }, cases),
-        );
+      const uncached = { CACHE_TTL_MS: '0' };
+      await phase({ transport, name: 'uncached', config: `pool ${poolSize}, CACHE_TTL_MS=0`, env: uncached, poolSize, cases: UNCACHED_CASES, paired: isDefault ? PAIRED_CASES : TRANSPORT_PAIRED_CASES });
+      for (const size of opts.poolSizes.filter((s) => s !== poolSize)) {
+        await phase({ transport, name: `pool${size}`, config: `pool ${size}, CACHE_TTL_MS=0`, env: { ...uncached, MCP_POOL_SIZE: String(size) }, poolSize: size, cases: ['list'], paired: new Set(['list']) });
       }
     }
+    if (bare) await h.stop(bare);
     for (const transport of transports) calls.push(...(await pooledVsSessionPerCall(h, transport, opts.quick ? 0.3 : 3, opts.quick ? 3 : 25)));
 
     const computed = computeGoals({ rows: h.rows, calls, memory, transports, defaults, poolSizes: opts.poolSizes, sizes: opts.sizes });

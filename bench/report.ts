@@ -51,7 +51,7 @@ export function renderMarkdown(r: Omit<BenchReport, 'markdown'>): string {
   );
   lines.push(
     '- Baseline: a bare Express app in its own process (bench/bare-server.ts) replaying the byte-identical body the service gave; ' +
-      `each goal row of the default transport is followed at once by its bare row, and ratios use that pair`,
+      'every compared service row is followed at once by its bare row, and the ratio uses that pair',
   );
   lines.push(
     `- Store: projects of ${o.sizes.small} / ${o.sizes.medium} / ${o.sizes.large} tasks (+ one for the POST rows) seeded in ${f(r.seedSeconds, 1)} s; ` +
@@ -68,7 +68,7 @@ export function renderMarkdown(r: Omit<BenchReport, 'markdown'>): string {
   lines.push(...goalTable(r.regressions), '');
 
   lines.push('## Transports (pool size default)', '');
-  lines.push(`Ratios against the bare rows of the default transport. Peak RSS: VmHWM of the service + every MCP child; P6 limit ${P6_LIMIT_MB} MB. Decision: docs/decisions/0009-default-transport.md.`, '');
+  lines.push(`Ratios against the bare row measured right after each. Peak RSS: VmHWM of the service + every MCP child; P6 limit ${P6_LIMIT_MB} MB. Decision: docs/decisions/0009-default-transport.md.`, '');
   lines.push('| Transport | cached list / bare | uncached list / bare (req/s) | POST / bare (req/s) | uncached p99 warm, many conns ms | peak RSS MB default config | peak RSS MB cache off | P6 | killed backend | hung backend |');
   lines.push('|---|---:|---:|---:|---:|---:|---:|---|---|---|');
   for (const t of r.transports) {
