@@ -2,7 +2,9 @@
  * The baseline: a minimal Express app that answers each benchmarked request with the byte-identical body
  * (and status and Content-Type) the real service gave once. Run as its own process, like the service:
  *   node dist/bench/bare-server.js <routes.json> <port>
- * routes.json: { "<METHOD> <url>": { "status": 200, "contentType": "...", "body": "<base64>" } }
+ * routes.json: { "<METHOD> <url>": { "status": 200, "contentType": "...", "etag": "...", "body": "<base64>" } }
+ * A request with If-None-Match gets the captured ETag, so Express's own freshness check answers 304
+ * (the baseline of the service's 304 row); other requests get Express's defaults, as before.
  * Prints "listening <port>" on stdout when ready.
  */
 import { readFileSync } from 'node:fs';
@@ -11,14 +13,15 @@ import express from 'express';
 interface Route {
   status: number;
   contentType: string;
+  etag?: string;
   body: string;
 }
 
 const [file, portArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: bare-server <routes.json> [port]');
-const routes = new Map<string, { status: number; contentType: string; body: Buffer }>();
+const routes = new Map<string, { status: number; contentType: string; etag?: string; body: Buffer }>();
 for (const [key, r] of Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, Route>)) {
-  routes.set(key, { status: r.status, contentType: r.contentType, body: Buffer.from(r.body, 'base64') });
+  routes.set(key, { status: r.status, contentType: r.contentType, etag: r.etag, body: Buffer.from(r.body, 'base64') });
 }
 
 const app = express();
@@ -29,6 +32,7 @@ const reply: express.RequestHandler = (req, res) => {
     res.status(404).end();
     return;
   }
+  if (route.etag && req.headers['if-none-match']) res.set('ETag', route.etag);
   res.status(route.status).set('Content-Type', route.contentType).send(route.body);
 };
 app.get('/api/v1/tasks', reply);

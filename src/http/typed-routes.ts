@@ -124,8 +124,11 @@ export function dispatch(handlers: OperationHandlers, options: DispatchOptions):
       }
       // Read before computing: an answer computed across a write is stored under the old generation.
       const generation = cacheable && scope ? await cacheable.generation(scope) : 0;
+      // A storable conditional GET is computed in full (sendAnswer then answers its 304), so clients
+      // that only ever revalidate refill the cache after it expires instead of missing forever.
+      const handlerHeaders = key ? Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'If-None-Match')) : headers;
 
-      const reply = (await handler({ params: pathParams, query, headers, body: req.body, caller, workspace, raw: req, res })) as
+      const reply = (await handler({ params: pathParams, query, headers: handlerHeaders, body: req.body, caller, workspace, raw: req, res })) as
         | { status: number; body?: unknown; headers?: Record<string, string>; text?: string }
         | undefined;
       // A streaming handler answered itself; the request deadline may have answered already.
@@ -137,7 +140,7 @@ export function dispatch(handlers: OperationHandlers, options: DispatchOptions):
         const body = Buffer.from(JSON.stringify(reply.body));
         const answer = { generation, body, headers: { 'Content-Type': 'application/json; charset=utf-8', ...(reply.headers ?? {}) }, etag: reply.headers?.ETag };
         cacheable.set(scope, key, answer);
-        if (options.validateResponses) res.status(200).json(reply.body);
+        if (options.validateResponses && (!answer.etag || noneMatch(req.get('if-none-match'), answer.etag))) res.status(200).json(reply.body);
         else sendAnswer(req, res, answer);
       } else res.status(reply.status).json(reply.body);
     } catch (err) {

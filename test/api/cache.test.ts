@@ -31,6 +31,24 @@ describe('read cache', () => {
     expect(metrics.text).toMatch(/cache_requests_total\{result="answer"\} [5-9]/);
   });
 
+  it('a client that only revalidates (If-None-Match) refills the cache: its next 304 is a ready answer', async () => {
+    h = await startHarness({ CACHE_TTL_MS: '600000' });
+    const q = await project(h, 'revalidate');
+    const created = await h.request.post(`/api/v1/tasks?${q}`).set('X-API-Key', API_KEY).send({ title: 'watched' }).expect(201);
+    const etag = created.headers.etag as string;
+    // Another task's write invalidates the workspace; the watched task (and its ETag) is unchanged.
+    await h.request.post(`/api/v1/tasks?${q}`).set('X-API-Key', API_KEY).send({ title: 'other' }).expect(201);
+    const answers = async () => (await h!.runtime.metrics.cacheRequests.get()).values.find((v) => v.labels.result === 'answer')?.value ?? 0;
+    const url = `/api/v1/tasks/${created.body.id}?${q}`;
+    const before = await answers();
+    await h.get(url).set('If-None-Match', etag).expect(304); // a miss: computed in full and stored
+    expect(await answers()).toBe(before);
+    const hit = await h.get(url).set('If-None-Match', etag).expect(304);
+    expect(hit.headers.etag).toBe(etag);
+    expect(await answers()).toBe(before + 1);
+    expect((await h.get(url).expect(200)).headers.etag).toBe(etag);
+  });
+
   it('TTL 0 disables it', async () => {
     h = await startHarness({ CACHE_TTL_MS: '0' });
     const q = await project(h, 'off');
