@@ -105,7 +105,7 @@ function seedProject(home: string, workspacePath: string, id: string, count: num
       const step = (end - start) / count;
       for (let i = 1; i <= count; i++) {
         const created = Math.floor(start + (i - 1) * step + rand() * step * 0.9);
-        const updated = created + Math.floor(rand() * 30 * 86_400_000 * rand());
+        const updated = Math.min(end, created + Math.floor(rand() * 30 * 86_400_000 * rand()));
         const status = weighted(rand, STATUS_WEIGHTS);
         const tagCount = rand() < 0.15 ? 0 : 1 + Math.floor(rand() * 3);
         const tags = new Set<string>();
