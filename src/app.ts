@@ -10,6 +10,7 @@
  */
 import type { RequestListener } from 'node:http';
 import compression from 'compression';
+import { isExportPath } from './export/export-stream.js';
 import express, { type Express } from 'express';
 import type { Store } from 'express-rate-limit';
 import * as OpenApiValidator from 'express-openapi-validator';
@@ -86,7 +87,8 @@ export function createApp(options: AppOptions): ServiceApp {
   app.use(requestLog(log));
   app.use(securityHeaders());
   app.use(corsPolicy(options.corsOrigins));
-  app.use(compression({ threshold: 1024 }));
+  // Exports compress themselves, faster (src/export/export-stream.ts).
+  app.use(compression({ threshold: 1024, filter: (req, res) => !isExportPath(req.path) && compression.filter(req, res) }));
   app.use(identifyApiKey(verifier, runtime.tokens));
   // The request's id and caller follow its async work into the lower layers (fair session queues, logs).
   app.use((req, _res, next) => requestContext.run({ requestId: req.requestId, caller: req.apiKey?.id }, next));

@@ -6,8 +6,9 @@
  */
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import compression from 'compression';
 import { stringify } from 'csv-stringify';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 
 export type ExportFormat = 'csv' | 'json' | 'ndjson' | 'md';
 
@@ -63,7 +64,19 @@ function lines<T>(spec: ExportSpec<T>): Transform {
   });
 }
 
+/** The export routes, which the app's general compression leaves to `sendExport`. */
+export function isExportPath(path: string): boolean {
+  return /^\/api\/v1\/(tasks|entities)\/export\/?$/i.test(path);
+}
+
+/**
+ * gzip at level 1 for downloads of tens of megabytes: measured on a 39 MB CSV of 100,000 tasks, the
+ * default level 6 more than doubled the export's time for a file about a fifth smaller.
+ */
+const exportCompression = compression({ threshold: 1024, level: 1 });
+
 export async function sendExport<T>(res: Response, spec: ExportSpec<T>): Promise<void> {
+  await new Promise<void>((resolve, reject) => exportCompression(res.req as Request, res, (err?: unknown) => (err ? reject(err) : resolve())));
   const iterator = spec.rows[Symbol.asyncIterator]();
   const head = await iterator.next();
   async function* all(): AsyncGenerator<T> {
@@ -85,10 +98,34 @@ export async function sendExport<T>(res: Response, spec: ExportSpec<T>): Promise
     });
     // escape_formulas prefixes ' to cells starting with = + - @ tab or CR (OWASP CSV injection).
     const csv = stringify({ header: true, columns: spec.columns.map((c) => c.header), bom: true, escape_formulas: true, record_delimiter: 'windows', cast: { boolean: (b) => String(b) } });
-    await pipeline(source, toRecord, csv, res);
+    await pipeline(source, toRecord, csv, batched(), res);
   } else {
-    await pipeline(source, lines(spec), res);
+    await pipeline(source, lines(spec), batched(), res);
   }
+}
+
+/**
+ * Rows joined into chunks of about 64 KB: one write (and one gzip step) per row cost more than the
+ * rows themselves on a 100,000-row export.
+ */
+function batched(bytes = 64 * 1024): Transform {
+  let parts: Buffer[] = [];
+  let size = 0;
+  return new Transform({
+    transform(chunk: Buffer | string, _enc, done) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      parts.push(buf);
+      size += buf.length;
+      if (size < bytes) return done();
+      const out = Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+      done(null, out);
+    },
+    flush(done) {
+      done(null, size ? Buffer.concat(parts, size) : undefined);
+    },
+  });
 }
 
 /** `name-2026-11-24`, safe in a Content-Disposition header. */

@@ -55,6 +55,16 @@ describe('exports', () => {
     expect(rows.find((r) => r.title!.includes('quote'))!.title).toBe('comma, "quote"\nnewline');
   });
 
+  it('a gzip download holds exactly the bytes of the plain one', async () => {
+    const url = `/api/v1/tasks/export?${q}&sort=id&format=json`;
+    const plain = await download(url).set('Accept-Encoding', 'identity').expect(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    // supertest inflates what it receives; the header shows it was compressed on the wire.
+    const zipped = await download(url).set('Accept-Encoding', 'gzip').expect(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.body).toBe(plain.body);
+  });
+
   it('JSON, NDJSON and Markdown carry the same tasks; filters and sort apply', async () => {
     const list = (await h.get(`/api/v1/tasks?${q}&sort=-title&q=d%7Ce`).expect(200)).body.tasks;
     const json = JSON.parse((await download(`/api/v1/tasks/export?${q}&sort=-title&q=d%7Ce&format=json`).expect(200)).body);
