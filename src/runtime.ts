@@ -49,6 +49,8 @@ export interface Runtime {
   store(): { checked: boolean } & StoreState;
   /** Redis as /health reports it (read at each access). */
   redis: RedisHealth;
+  /** The Redis connection (REDIS_URL), shared by every Redis-backed store. */
+  redisConnection?: RedisConnection;
   /** The rate limiters' stores: shared in Redis when REDIS_URL is set, else the limiter's own. */
   rateLimitStores?: { minute: Store; hour: Store };
   /** Which cluster worker this is (0 outside cluster mode). */
@@ -206,6 +208,7 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     watcher,
     store,
     redis,
+    redisConnection: connection,
     rateLimitStores,
     worker: { pid: process.pid, id: cluster.worker?.id ?? 0 },
     async start() {
