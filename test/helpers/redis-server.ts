@@ -13,34 +13,50 @@ export interface RedisServer {
   pid(): number | undefined;
   /** SIGKILL, and wait until the process is gone. */
   kill(): Promise<void>;
-  /** A new server on the same port (after kill()). */
+  /** A new server on the same port (after kill()); empty unless started with `dir` and saved. */
   restart(): Promise<void>;
+  /** Writes a snapshot (with `dir`), which a restart loads. */
+  save(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** One PING over a raw socket: true when the server answers +PONG. */
-export function pingRedis(port: number, timeoutMs = 500): Promise<boolean> {
+/** One inline command over a raw socket: the first reply line, or undefined without an answer. */
+export function redisCommand(port: number, line: string, timeoutMs = 2_000): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = new Socket();
-    const done = (ok: boolean) => {
+    const done = (reply: string | undefined) => {
       socket.destroy();
-      resolve(ok);
+      resolve(reply);
     };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
-    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.setTimeout(timeoutMs, () => done(undefined));
+    socket.once('error', () => done(undefined));
+    socket.once('data', (d) => done(d.toString().split('\r\n')[0]));
+    socket.connect(port, '127.0.0.1', () => socket.write(`${line}\r\n`));
   });
 }
 
-export async function startRedis(deadlineMs = 10_000): Promise<RedisServer> {
+/** True when the server answers PING. */
+export const pingRedis = async (port: number, timeoutMs = 500) => (await redisCommand(port, 'PING', timeoutMs)) === '+PONG';
+
+export interface RedisOptions {
+  /**
+   * Where `SAVE` writes its snapshot and where a restarted server loads it from: a restart then
+   * keeps the data (as a Redis with persistence would), instead of starting empty.
+   */
+  dir?: string;
+  deadlineMs?: number;
+}
+
+export async function startRedis(options: RedisOptions = {}): Promise<RedisServer> {
+  const deadlineMs = options.deadlineMs ?? 10_000;
   const port = await freePort();
   let proc: ChildProcess | undefined;
   let stderr = '';
 
   const launch = async () => {
     stderr = '';
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
+    const dir = options.dir ? ['--dir', options.dir, '--dbfilename', 'dump.rdb'] : [];
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no', ...dir], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
@@ -73,6 +89,10 @@ export async function startRedis(deadlineMs = 10_000): Promise<RedisServer> {
     pid: () => proc?.pid,
     kill: () => end('SIGKILL'),
     restart: launch,
+    async save() {
+      const reply = await redisCommand(port, 'SAVE', 10_000);
+      if (reply !== '+OK') throw new Error(`SAVE answered ${reply}`);
+    },
     stop: () => end('SIGTERM'),
   };
 }
