@@ -6,8 +6,9 @@
  *
  * Two things the in-memory store never needed:
  * - an instance can die holding a claim. A `pending` claim older than `leaseMs` (longer than any
- *   request may run) is therefore reported as `unknown` since its claim time, so the guard settles it
- *   with its probe (finds what was created, or frees the key) instead of blocking the key for its TTL;
+ *   request may run) is therefore reported as `unknown` since its claim time: the guard then answers
+ *   409 `idempotency_outcome_unknown` (or settles it with the operation's probe, when it has one),
+ *   never a second run and never a wait on a request nobody is running;
  * - records are bounded per record (`maxRecordBytes`): a larger answer is kept without its body (the
  *   status and headers, Location included, still say what was done), so it never runs twice.
  * The records' total size is bounded by their TTL and by Redis's own `maxmemory`.
