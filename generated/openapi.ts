@@ -1416,6 +1416,8 @@ export interface components {
         /**
          * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
          *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+         *     With several instances (REDIS_URL) a key is shared by all of them; while Redis is down a
+         *     request with a key answers 503 with `Retry-After` and is not run (it could not be checked).
          */
         IdempotencyKey: string;
         /** @description Resume after this event id (browsers send it on their own reconnects); events still in the replay window are sent first. */
@@ -2300,6 +2302,8 @@ export interface operations {
                 /**
                  * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
                  *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+                 *     With several instances (REDIS_URL) a key is shared by all of them; while Redis is down a
+                 *     request with a key answers 503 with `Retry-After` and is not run (it could not be checked).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3564,6 +3568,8 @@ export interface operations {
                 /**
                  * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
                  *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+                 *     With several instances (REDIS_URL) a key is shared by all of them; while Redis is down a
+                 *     request with a key answers 503 with `Retry-After` and is not run (it could not be checked).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
