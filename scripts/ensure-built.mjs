@@ -1,30 +1,54 @@
-// `npm start` builds only what is missing or older than its sources, so a start after `npm ci`
-// (which builds everything once, via `prepare`) is immediate.
+// Builds only what is missing or stale, so `npm start` after `npm ci` (which runs this once, via
+// `prepare`) starts at once. "Stale" is judged by the sources' content, not their modification
+// times: `npm run generate` or a fresh checkout rewrite files with identical bytes, and an mtime rule
+// would rebuild the server and the web app (a minute on a busy machine) for nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-/** The newest modification time under these paths (files and folders, recursively). */
-function newest(...paths) {
-  let max = 0;
-  const walk = (p) => {
-    if (!existsSync(p)) return;
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p)) if (name !== 'node_modules' && name !== 'dist') walk(path.join(p, name));
-    } else max = Math.max(max, st.mtimeMs);
+/** A digest of the paths' contents (files and folders, recursively, in a stable order). */
+function digestOf(paths) {
+  const hash = createHash('sha256');
+  const walk = (rel) => {
+    const abs = path.join(root, rel);
+    if (!existsSync(abs)) return;
+    if (statSync(abs).isDirectory()) {
+      for (const name of readdirSync(abs).sort()) if (name !== 'node_modules' && name !== 'dist') walk(path.join(rel, name));
+    } else hash.update(rel).update('\0').update(readFileSync(abs)).update('\0');
   };
-  for (const p of paths) walk(path.join(root, p));
-  return max;
+  for (const p of paths) walk(p);
+  return hash.digest('hex');
 }
-const mtime = (p) => (existsSync(path.join(root, p)) ? statSync(path.join(root, p)).mtimeMs : 0);
+
 const run = (script) => {
   const r = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
-if (mtime('dist/src/main.js') < newest('src', 'generated', 'openapi.yaml', 'package.json', 'tsconfig.json', 'tsconfig.build.json')) run('build:server');
+/** Runs `script` when `output` is missing or the sources changed since the digest kept in `stamp`. */
+function ensure({ script, output, stamp, sources }) {
+  const digest = digestOf(sources);
+  const stampPath = path.join(root, stamp);
+  const current = existsSync(stampPath) ? readFileSync(stampPath, 'utf8').trim() : '';
+  if (existsSync(path.join(root, output)) && current === digest) return;
+  run(script);
+  // Digest again: a build may itself write sources (the client package generates its types).
+  writeFileSync(stampPath, `${digestOf(sources)}\n`);
+}
+
+ensure({
+  script: 'build:server',
+  output: 'dist/src/main.js',
+  stamp: 'dist/.sources-digest',
+  sources: ['src', 'generated', 'scripts', 'bench', 'openapi.yaml', 'package.json', 'tsconfig.json', 'tsconfig.build.json'],
+});
 const web = 'clients/task-viewer-web';
-if (mtime(`${web}/dist/index.html`) < newest(`${web}/src`, `${web}/index.html`, `${web}/vite.config.ts`, 'clients/task-viewer-client/src', 'generated')) run('build:web');
+ensure({
+  script: 'build:web',
+  output: `${web}/dist/index.html`,
+  stamp: `${web}/dist/.sources-digest`,
+  sources: [`${web}/src`, `${web}/index.html`, `${web}/vite.config.ts`, `${web}/package.json`, 'clients/task-viewer-client/src', 'generated'],
+});

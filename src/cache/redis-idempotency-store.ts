@@ -6,9 +6,9 @@
  *
  * Two things the in-memory store never needed:
  * - an instance can die holding a claim. A `pending` claim older than `leaseMs` (longer than any
- *   request may run) is therefore reported as `unknown` since its claim time: the guard then answers
- *   409 `idempotency_outcome_unknown` (or settles it with the operation's probe, when it has one),
- *   never a second run and never a wait on a request nobody is running;
+ *   request may run) is therefore reported as `unknown` since its claim time, and the guard settles it
+ *   with the operation's probe on whichever instance the retry reaches (the created resource is
+ *   replayed, or the key is freed): never a second run, never a wait on a request nobody runs;
  * - records are bounded per record (`maxRecordBytes`): a larger answer is kept without its body (the
  *   status and headers, Location included, still say what was done), so it never runs twice.
  * The records' total size is bounded by their TTL and by Redis's own `maxmemory`.

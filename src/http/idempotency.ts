@@ -13,7 +13,8 @@
  *
  * With a shared store (Redis) that fails: a key that cannot be claimed answers 503 + Retry-After (the
  * write does not run, so it cannot run twice); a write that ran but whose answer could not be recorded
- * still answers normally; its claim stays pending and, after the store's lease, counts as an unknown outcome.
+ * still answers normally; its claim stays pending and, after the store's lease, counts as an unknown
+ * outcome that the probe settles.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';

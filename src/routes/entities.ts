@@ -7,16 +7,23 @@ import type { OperationHandlers } from '../http/typed-routes.js';
 import { entityQueryArgs } from '../service/entity-reads.js';
 import { type RouteContext, projectQuery } from './context.js';
 
-export function entityHandlers({ services: { entities, entityWrites }, idempotency }: RouteContext) {
+export function entityHandlers({ services: { entities, entityWrites, probes }, idempotency }: RouteContext) {
   return {
     listEntities: async ({ workspace, query }) => ({ status: 200, body: await entities.listEntities(workspace, query) }),
 
     createEntity: async ({ workspace, body, headers, caller }) => {
       const request = { op: 'createEntity', workspace: workspace.workspacePath, body };
-      const outcome = await idempotency.run(caller.id, headers['Idempotency-Key'], request, async () => {
-        const entity = await entityWrites.createEntity(workspace, body, caller.id);
-        return { status: 201, body: entity, headers: { Location: `/api/v1/entities/${entity.id}${projectQuery(workspace)}`, ETag: etagOf(entity) } };
-      });
+      const created = (entity: Schemas['Entity']) => ({ status: 201, body: entity, headers: { Location: `/api/v1/entities/${entity.id}${projectQuery(workspace)}`, ETag: etagOf(entity) } });
+      const outcome = await idempotency.run(
+        caller.id,
+        headers['Idempotency-Key'],
+        request,
+        async () => created(await entityWrites.createEntity(workspace, body, caller.id)),
+        async (since) => {
+          const entity = await probes.entity(workspace, body, caller.id, since);
+          return entity && created(entity);
+        },
+      );
       return { status: 201, body: outcome.body as Schemas['Entity'], headers: outcome.headers };
     },
 

@@ -7,16 +7,23 @@ import type { OperationHandlers } from '../http/typed-routes.js';
 import { taskQueryArgs } from '../service/task-query.js';
 import { type RouteContext, projectQuery } from './context.js';
 
-export function taskHandlers({ services: { tasks, taskWrites }, idempotency }: RouteContext) {
+export function taskHandlers({ services: { tasks, taskWrites, probes }, idempotency }: RouteContext) {
   return {
     listTasks: async ({ workspace, query }) => ({ status: 200, body: await tasks.listTasks(workspace, query) }),
 
     createTask: async ({ workspace, body, headers, caller }) => {
       const request = { op: 'createTask', workspace: workspace.workspacePath, body };
-      const outcome = await idempotency.run(caller.id, headers['Idempotency-Key'], request, async () => {
-        const task = await taskWrites.createTask(workspace, body, caller.id);
-        return { status: 201, body: task, headers: { Location: `/api/v1/tasks/${task.id}${projectQuery(workspace)}`, ETag: etagOf(task) } };
-      });
+      const created = (task: Schemas['Task']) => ({ status: 201, body: task, headers: { Location: `/api/v1/tasks/${task.id}${projectQuery(workspace)}`, ETag: etagOf(task) } });
+      const outcome = await idempotency.run(
+        caller.id,
+        headers['Idempotency-Key'],
+        request,
+        async () => created(await taskWrites.createTask(workspace, body, caller.id)),
+        async (since) => {
+          const task = await probes.task(workspace, body, caller.id, since);
+          return task && created(task);
+        },
+      );
       return { status: 201, body: outcome.body as Schemas['Task'], headers: outcome.headers };
     },
 

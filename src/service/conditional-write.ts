@@ -3,7 +3,7 @@
  * write runs with the version that ETag was computed from, and the backend's compare-and-set tool
  * (`update_task_checked`, ...) refuses it if the stored row changed in between (-> 412). Backends
  * without those tools get the check and the write under a per-resource lock instead, which covers every
- * writer going through this service (docs/decisions/0006-if-match.md).
+ * writer going through this service (docs/decisions/0012-if-match.md).
  */
 import { ifMatchAllows } from '../domain/etag.js';
 import { PreconditionFailedError } from '../domain/errors.js';

@@ -1,8 +1,11 @@
 /**
  * The answers our extension tools give, computed from task-mcp's own `list_tasks` rows, for backends
  * without them (the Python task-mcp, or the embedded server with TASK_MCP_STRICT=true). Each function
- * mirrors one extension tool of src/taskmcp/tools/extensions.ts and must give the same answer
- * (test/api/transports.test.ts runs every read against a strict backend and compares).
+ * mirrors one extension tool of src/taskmcp/tools/ and must give the same answer: `tagCountsOf` and
+ * `dependentsOf` mirror list_tags and get_task_dependents (extensions.ts), `queryTasksOf` query_tasks
+ * (query-tasks.ts), `queryEntitiesOf` and `entityStatsOf` query_entities and get_entity_stats
+ * (query-entities.ts), `taskGraphOf` get_task_graph (graph.ts). test/api/query-api.test.ts and
+ * test/mcp/transports.test.ts run every read against a strict backend and compare.
  */
 import { CLOSED_STATUSES } from '../domain/vocabulary.js';
 import { toIntArray, toTags } from './adapter.js';

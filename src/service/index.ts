@@ -7,6 +7,7 @@ import type { ReadCache } from '../cache/read-cache.js';
 import type { ChangeNotifier } from '../domain/changes.js';
 import type { McpGateway } from '../mcp/gateway.js';
 import { ConditionalWrites } from './conditional-write.js';
+import { CreatedProbes } from './created-probes.js';
 import { EntityQueries } from './entity-query.js';
 import { EntityReads } from './entity-reads.js';
 import { EntityWrites } from './entity-writes.js';
@@ -29,6 +30,8 @@ export interface Services {
   taskWrites: TaskWrites;
   entities: EntityReads;
   entityWrites: EntityWrites;
+  /** Settle keyed creates whose outcome was lost (src/http/idempotency.ts). */
+  probes: CreatedProbes;
 }
 
 export interface ServiceDeps {
@@ -59,5 +62,6 @@ export function createServices({ gateway, cache, resolver: resolverOptions, lock
     taskWrites: new TaskWrites(backend, tasks, new TaskChecks(backend, taskQueries), conditional, notifier),
     entities,
     entityWrites: new EntityWrites(backend, entities, conditional, notifier),
+    probes: new CreatedProbes(taskQueries, entityQueries),
   };
 }

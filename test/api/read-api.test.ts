@@ -147,6 +147,21 @@ describe('single task, tree, entities', () => {
     await h.get(`/api/v1/tasks/99999/tree?${q}`).expect(404);
   });
 
+  it('returns a subtree larger than one MCP answer may be (7 subtasks of 10,000-character descriptions), whole', async () => {
+    const ws = `${h.tmp}/ws/big-tree`;
+    const description = 'd'.repeat(10_000);
+    const root = (await h.call('create_task', { workspace_path: ws, title: 'big root', description })) as { id: number };
+    const children: number[] = [];
+    for (let i = 0; i < 7; i++) children.push(((await h.call('create_task', { workspace_path: ws, title: `child ${i}`, description, parent_task_id: root.id })) as { id: number }).id);
+    const grandchild = (await h.call('create_task', { workspace_path: ws, title: 'grandchild', description, parent_task_id: children[6] })) as { id: number };
+    await h.runtime.services.resolver.refresh();
+    const project = h.runtime.services.resolver.projects().find((p) => p.workspace_path === ws)!;
+    const res = await h.get(`/api/v1/tasks/${root.id}/tree?project_id=${project.id}`).expect(200);
+    expect(res.body.subtasks.map((t: any) => t.id)).toEqual(children);
+    expect(res.body.subtasks.every((t: any) => t.description === description)).toBe(true);
+    expect(res.body.subtasks[6].subtasks.map((t: any) => t.id)).toEqual([grandchild.id]);
+  });
+
   it('lists a task’s entities', async () => {
     const res = await h.get(`/api/v1/tasks/${s.tasks.docs}/entities?${q}`).expect(200);
     expect(res.body).toMatchObject({ total: 1, entities: [{ id: s.entities.specDoc, entity_type: 'other' }] });

@@ -65,7 +65,8 @@ describe('process lifecycle', () => {
 
   it('SIGTERM with keep-alive clients: answers or a clean 503 with Connection: close, then a prompt exit', async () => {
     const port = await freePort();
-    const service = spawn(process.execPath, [MAIN], { env: env({ PORT: String(port) }), stdio: 'ignore' });
+    // Limits out of the way: 8 looping clients would otherwise meet the 100/min default (429).
+    const service = spawn(process.execPath, [MAIN], { env: env({ PORT: String(port), RATE_LIMIT_PER_MINUTE: '1000000', RATE_LIMIT_PER_HOUR: '1000000' }), stdio: 'ignore' });
     started.push(service);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/health`).catch(() => undefined))?.status === 200, 30_000, 'the service');

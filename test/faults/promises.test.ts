@@ -9,6 +9,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryIdempotencyStore } from '../../src/cache/memory-store.js';
+import { TimeoutError } from '../../src/domain/errors.js';
 import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
 import { freeze, releaseFrozen } from '../helpers/freeze.js';
 import { waitFor } from '../helpers/processes.js';
@@ -86,6 +87,55 @@ describe('Idempotency-Key under killed and frozen children', () => {
     expect(store.bytes).toBeLessThanOrEqual(256 * 1024);
     expect(store.bytes).toBeGreaterThan(200 * 1024);
   });
+});
+
+/**
+ * The answer of a keyed create lost after the write was sent: the write itself is real (it reaches the
+ * embedded server and SQLite); only the answer is dropped at the gateway, as a timeout or a crashed
+ * child drops it, because the instant between "applied" and "answered" cannot be hit on purpose.
+ */
+describe('Idempotency-Key when the answer of a create is lost', () => {
+  function loseAnswerOf(harness: Harness, tool: string, applied: boolean): void {
+    const gateway = harness.runtime.gateway;
+    const call = gateway.call.bind(gateway);
+    let armed = true;
+    gateway.call = async (name, args, options) => {
+      if (name !== tool || !armed) return call(name, args, options);
+      armed = false;
+      if (applied) await call(name, args, options);
+      throw new TimeoutError(`${tool} timed out`, 'gateway_timeout', { settled: Promise.resolve() });
+    };
+  }
+
+  const cases = [
+    { what: 'task', tool: 'create_task', url: '/api/v1/tasks', body: { title: 'lost answer', description: 'd' } },
+    { what: 'entity', tool: 'create_entity', url: '/api/v1/entities', body: { entity_type: 'other', name: 'lost answer', identifier: 'lost-1' } },
+  ] as const;
+  for (const c of cases) {
+    for (const applied of [true, false]) {
+      it(`${c.what}: the retry gets ${applied ? 'the row the lost attempt created' : 'a new row, since the lost attempt created none'}, and there is exactly one`, async () => {
+        h = await startHarness({ CACHE_TTL_MS: '0' });
+        const { q, ws } = await project(h, `lost-${c.what}-${applied}`);
+        loseAnswerOf(h, c.tool, applied);
+        const post = () => h!.request.post(`${c.url}?${q}`).set('X-API-Key', API_KEY).set('Idempotency-Key', `lost-${c.what}`).send(c.body);
+        expect((await post()).status).toBe(504);
+        let retried = await post();
+        for (let i = 0; retried.status === 409 && i < 100; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          retried = await post();
+        }
+        expect(retried.status, JSON.stringify(retried.body)).toBe(201);
+        const again = await post().expect(201);
+        expect(again.body.id).toBe(retried.body.id);
+        expect(again.headers['idempotent-replayed']).toBe('true');
+        const rows = c.what === 'task'
+          ? ((await h.call('list_tasks', { workspace_path: ws, mode: 'summary' })).items as Array<{ id: number; title: string }>)
+          : ((await h.call('list_entities', { workspace_path: ws })).items as Array<{ id: number; name: string }>);
+        const matching = rows.filter((r) => ('title' in r ? r.title : r.name) === 'lost answer');
+        expect(matching.map((r) => r.id)).toEqual([retried.body.id]);
+      }, 60_000);
+    }
+  }
 });
 
 describe('If-Match under concurrency', () => {

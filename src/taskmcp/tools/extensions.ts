@@ -1,7 +1,8 @@
 /**
  * The first EXTENSION tools (not in task-mcp; docs/task-mcp-compatibility.md, "Extension tools"):
  * next, blocked, dependents, tags. The REST layer detects them via tools/list and falls back to list_tasks
- * against a server without them. Reads: they never register a project.
+ * against a server without them (src/service/fallbacks.ts computes the same answers: keep both in step).
+ * Reads: they never register a project.
  */
 import { ToolError } from '../errors.js';
 import { pySplit } from '../pytext.js';

@@ -2,7 +2,7 @@
  * get_task_graph (EXTENSION; docs/task-mcp-compatibility.md, "get_task_graph"): the nodes and the
  * depends_on/parent edges of a project or of one task's subtree, capped at max_nodes with a truncated flag.
  * The subtree walk is breadth-first with a visited set, so parent cycles (task-mcp allows a task to be
- * its own parent) end.
+ * its own parent) end. Its twin for backends without it: `taskGraphOf` in src/service/fallbacks.ts.
  */
 import { ToolError } from '../errors.js';
 import { P, defineTool, openForRead, parseIdList } from './common.js';

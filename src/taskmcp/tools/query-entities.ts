@@ -1,7 +1,8 @@
 /**
  * query_entities and get_entity_stats (EXTENSION; docs/task-mcp-compatibility.md, "query_entities" and
  * "get_entity_stats"): a filtered, sorted page of entity rows with their linked-task counts, and the
- * counts by type and whole tag of a project's active entities.
+ * counts by type and whole tag of a project's active entities. Their twins for backends without them:
+ * `queryEntitiesOf` and `entityStatsOf` in src/service/fallbacks.ts (keep both in step).
  */
 import { PydanticError, type PydanticLine } from '../errors.js';
 import { pyLower } from '../pytext.js';

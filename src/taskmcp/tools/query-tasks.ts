@@ -1,7 +1,8 @@
 /**
  * query_tasks (EXTENSION): one call for a page of tasks with any combination of filters, a multi-key sort,
  * per-task subtask counts and dependents, and counts over the filtered set and the whole project. The
- * exact contract is in docs/task-mcp-compatibility.md, "query_tasks". Pages come from the idx_tvapi_*
+ * exact contract is in docs/task-mcp-compatibility.md, "query_tasks"; `queryTasksOf` in
+ * src/service/fallbacks.ts gives the same answer on backends without this tool (keep both in step). Pages come from the idx_tvapi_*
  * indexes (schema.ts), whole-set aggregates are memoized until the database changes, so a sorted page costs
  * about the same at 100k tasks as at 1k.
  */
