@@ -5,7 +5,9 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisIdempotencyStore } from '../../src/cache/redis-idempotency-store.js';
 import { RedisCacheStore } from '../../src/cache/redis-store.js';
+import { IdempotencyGuard } from '../../src/http/idempotency.js';
 import { OutageLog, RedisConnection } from '../../src/redis/connection.js';
 import { waitFor } from '../helpers/processes.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
@@ -79,4 +81,35 @@ describe('RedisConnection', () => {
       await connection.close();
     }
   }, 60_000);
+});
+
+describe('RedisIdempotencyStore', () => {
+  it('a claim left by an instance that died becomes an unknown outcome after the lease, which the probe settles', async () => {
+    const connection = new RedisConnection({ url: redis.url, keyPrefix: `idem-test-${Date.now()}:`, commandTimeoutMs: 500 }, pino({ level: 'silent' }));
+    try {
+      expect(await connection.connect(5_000)).toBe(true);
+      const store = new RedisIdempotencyStore(connection, { leaseMs: 50, maxRecordBytes: 1024 });
+      const guard = new IdempotencyGuard(store, { ttlMs: 60_000, waitMs: 1_000, settleMs: 0 });
+      // "Instance A" claims the key and never answers (it died while its write ran).
+      void guard.run('c', 'k', {}, () => new Promise(() => undefined));
+      await waitFor(async () => (await store.claim('c:k', 'other', 60_000)).state === 'pending', 5_000, 'the claim');
+      await waitFor(async () => (await store.claim('c:k', 'other', 60_000)).state === 'unknown', 5_000, 'the lease to pass');
+
+      // "Instance B" gets the retry: its probe finds what A created and replays it; nothing runs again.
+      let runs = 0;
+      const execute = async () => (runs++, { status: 201, body: { id: 99 }, headers: {} });
+      const found = { status: 201, body: { id: 1 }, headers: { Location: '/x/1' } };
+      const retry = await guard.run('c', 'k', {}, execute, async () => found);
+      expect(runs).toBe(0);
+      expect(retry).toMatchObject({ status: 201, body: { id: 1 } });
+
+      // A record over the byte bound keeps status and headers, never runs twice, and says why it cannot replay.
+      expect(await store.claim('c:big', 'f2', 60_000)).toEqual({ state: 'claimed' });
+      await store.complete('c:big', { fingerprint: 'f2', status: 201, body: { text: 'x'.repeat(4096) }, headers: { Location: '/x/2' } }, 60_000);
+      const big = await store.claim('c:big', 'f2', 60_000);
+      expect(big).toMatchObject({ state: 'done', record: { status: 201, headers: { Location: '/x/2' }, bodyDropped: true } });
+    } finally {
+      await connection.close();
+    }
+  });
 });
