@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
+import { freeze, releaseFrozen, thaw } from '../helpers/freeze.js';
 import { waitFor } from '../helpers/processes.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 
@@ -63,6 +64,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  releaseFrozen();
   await Promise.allSettled(instances.map((h) => h.close()));
   await redis?.stop();
   if (home) rmSync(home, { recursive: true, force: true });
@@ -170,5 +172,31 @@ describe('Redis killed under load and restarted', () => {
     await waitFor(async () => (await health(a)).redis.status === 'ready' && (await health(b)).redis.status === 'ready', 20_000, 'Redis ready again');
     // Each instance bumped the epoch before using the cache again, so B's old answer is never served.
     expect(await titlesOn(b)).toContain('written while Redis was away');
+  }, 60_000);
+
+  it('a frozen Redis (SIGSTOP): answers stay within the command timeout, writes are read at once, thawed it recovers', async () => {
+    const [a, b] = urls;
+    const list = `/api/v1/tasks?${query}&limit=100`;
+    const titlesOn = async (base: string) => (await call(base, 'GET', list)).body.tasks.map((t: { title: string }) => t.title) as string[];
+    await waitFor(async () => (await health(a)).redis.status === 'ready' && (await health(b)).redis.status === 'ready', 20_000, 'Redis ready');
+    await titlesOn(b);
+    await titlesOn(b);
+    freeze(redis.pid()!);
+    try {
+      // The connection stays open but nothing answers: each command gives up after 500 ms, and the
+      // first failure turns the cache and the shared limits off for everybody on that instance.
+      const slowest = Math.max(...(await Promise.all([a, b, a, b].map(async (base) => (await call(base, 'GET', list)).ms))));
+      expect(slowest).toBeLessThan(REQUEST_DEADLINE_MS);
+      const written = await call(a, 'POST', `/api/v1/tasks?${query}`, { title: 'written while Redis was frozen' });
+      expect(written.status).toBe(201);
+      expect(await titlesOn(b)).toContain('written while Redis was frozen');
+      await waitFor(async () => (await health(a)).redis.status === 'down' && (await health(b)).redis.status === 'down', 15_000, 'both report Redis down');
+    } finally {
+      thaw(redis.pid()!);
+    }
+    await waitFor(async () => (await health(a)).redis.status === 'ready' && (await health(b)).redis.status === 'ready', 20_000, 'Redis ready after the thaw');
+    expect(await titlesOn(b)).toContain('written while Redis was frozen');
+    const keyed = await call(b, 'POST', `/api/v1/tasks?${query}`, { title: 'keyed after the thaw' }, { 'Idempotency-Key': 'after-thaw' });
+    expect(keyed.status).toBe(201);
   }, 60_000);
 });
