@@ -77,7 +77,8 @@ export interface paths {
         };
         /**
          * Readiness for load balancers
-         * @description 200 only while an MCP session is available and the circuit breaker is not open; no tool is called.
+         * @description 200 only while an MCP session is available and the circuit breaker is not open; no tool is
+         *     called. `redis` reports Redis (when configured) without deciding readiness.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -98,7 +99,7 @@ export interface paths {
         /**
          * Prometheus metrics
          * @description Metrics in the Prometheus text format: HTTP requests and durations by route template, MCP tool
-         *     calls, pool sessions and waits, circuit breaker state, cache hits, process metrics. When
+         *     calls, pool sessions and waits, circuit breaker state, cache hits, Redis errors, process metrics. When
          *     `METRICS_PORT` is set they are also served without a key on that port. Keys limited to some
          *     projects get 403 (metrics span every project).
          */
@@ -752,6 +753,11 @@ export interface components {
             /** @enum {string} */
             status: "ready" | "not_ready";
             reason?: string;
+            /**
+             * @description Redis does not decide readiness: while it is down the instance still serves, degraded (see Health).
+             * @enum {string}
+             */
+            redis?: "disabled" | "ready" | "down";
         };
         Health: {
             /**
@@ -773,20 +779,33 @@ export interface components {
                 checked: boolean;
                 writable: boolean;
             };
+            /** @description The process that answered; `id` is its cluster worker id (WEB_CONCURRENCY > 1), 0 outside cluster mode. */
+            worker: {
+                pid: number;
+                id: number;
+            };
+            /**
+             * @description Shared state (REDIS_URL). While `down`: reads bypass the cache, POSTs with an Idempotency-Key
+             *     answer 503, events tokens answer 503, and rate limits are counted per instance.
+             */
             redis: {
                 configured: boolean;
                 /** @enum {string} */
                 status: "disabled" | "ready" | "down";
+                /** @description Round trip of the last PING (while ready). */
+                latency_ms?: number;
                 /**
-                 * @description What the rate limiters do: `shared` counts in Redis; `fail_open` lets requests through while Redis is down.
+                 * @description `shared`: counted in Redis across instances; `per_instance`: each instance counts alone (no Redis, or Redis down).
                  * @enum {string}
                  */
-                rate_limits?: "shared" | "fail_open";
+                rate_limits: "shared" | "per_instance";
             };
             cache: {
                 enabled: boolean;
                 hits: number;
                 misses: number;
+                /** @description Reads that skipped the cache because Redis was unusable. */
+                bypasses?: number;
             };
             events: {
                 subscribers: number;
@@ -1397,6 +1416,8 @@ export interface components {
         /**
          * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
          *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+         *     With several instances (REDIS_URL) a key is shared by all of them; while Redis is down a
+         *     request with a key answers 503 with `Retry-After` and is not run (it could not be checked).
          */
         IdempotencyKey: string;
         /** @description Resume after this event id (browsers send it on their own reconnects); events still in the replay window are sent first. */
@@ -1488,6 +1509,10 @@ export interface operations {
                      *       "status": "healthy",
                      *       "version": "0.1.0",
                      *       "pid": 4242,
+                     *       "worker": {
+                     *         "pid": 4242,
+                     *         "id": 0
+                     *       },
                      *       "mcp_connected": true,
                      *       "transport": "embedded",
                      *       "pool": {
@@ -1507,12 +1532,14 @@ export interface operations {
                      *       },
                      *       "redis": {
                      *         "configured": false,
-                     *         "status": "disabled"
+                     *         "status": "disabled",
+                     *         "rate_limits": "per_instance"
                      *       },
                      *       "cache": {
                      *         "enabled": true,
                      *         "hits": 120,
-                     *         "misses": 14
+                     *         "misses": 14,
+                     *         "bypasses": 0
                      *       },
                      *       "events": {
                      *         "subscribers": 1
@@ -1539,6 +1566,10 @@ export interface operations {
                      *       ],
                      *       "version": "0.1.0",
                      *       "pid": 4242,
+                     *       "worker": {
+                     *         "pid": 4242,
+                     *         "id": 0
+                     *       },
                      *       "mcp_connected": false,
                      *       "transport": "embedded",
                      *       "pool": {
@@ -1558,12 +1589,14 @@ export interface operations {
                      *       },
                      *       "redis": {
                      *         "configured": false,
-                     *         "status": "disabled"
+                     *         "status": "disabled",
+                     *         "rate_limits": "per_instance"
                      *       },
                      *       "cache": {
                      *         "enabled": true,
                      *         "hits": 120,
-                     *         "misses": 14
+                     *         "misses": 14,
+                     *         "bypasses": 0
                      *       },
                      *       "events": {
                      *         "subscribers": 0
@@ -1594,7 +1627,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "status": "ready"
+                     *       "status": "ready",
+                     *       "redis": "ready"
                      *     }
                      */
                     "application/json": components["schemas"]["Readiness"];
@@ -2268,6 +2302,8 @@ export interface operations {
                 /**
                  * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
                  *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+                 *     With several instances (REDIS_URL) a key is shared by all of them; while Redis is down a
+                 *     request with a key answers 503 with `Retry-After` and is not run (it could not be checked).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
@@ -3532,6 +3568,8 @@ export interface operations {
                 /**
                  * @description A unique key per logical request (e.g. a UUID). Retrying with the same key returns the
                  *     first result instead of creating again; keys are kept for `IDEMPOTENCY_TTL_MS` per API key.
+                 *     With several instances (REDIS_URL) a key is shared by all of them; while Redis is down a
+                 *     request with a key answers 503 with `Retry-After` and is not run (it could not be checked).
                  */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };

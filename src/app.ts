@@ -42,7 +42,7 @@ import { OPENAPI_PATH, VERSION } from './version.js';
 import { webHandlers } from './web/web-routes.js';
 
 export interface AppOptions {
-  runtime: Pick<Runtime, 'services' | 'idempotency' | 'pool' | 'breaker' | 'metrics' | 'cache' | 'events' | 'tokens' | 'watcher' | 'store' | 'redis'>;
+  runtime: Pick<Runtime, 'services' | 'idempotency' | 'pool' | 'breaker' | 'metrics' | 'cache' | 'events' | 'tokens' | 'watcher' | 'store' | 'redis' | 'worker'> & Partial<Pick<Runtime, 'rateLimitStores'>>;
   transport: TransportKind;
   verifier: ApiKeyVerifier;
   log: Logger;
@@ -161,7 +161,8 @@ export function createConfiguredApp(
     log,
     validateResponses: config.VALIDATE_RESPONSES,
     corsOrigins: config.CORS_ORIGINS,
-    rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR },
+    // Shared in Redis when REDIS_URL is set (src/http/shared-rate-limit-store.ts), else per process.
+    rateLimit: { perMinute: config.RATE_LIMIT_PER_MINUTE, perHour: config.RATE_LIMIT_PER_HOUR, stores: runtime.rateLimitStores },
     responseCacheBytes: config.CACHE_TTL_MS > 0 ? config.RESPONSE_CACHE_MB * 1024 * 1024 : 0,
     cacheTtlMs: config.CACHE_TTL_MS,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,

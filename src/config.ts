@@ -69,6 +69,11 @@ const variables = z.object({
   METRICS_PORT: int(0, 65535).optional(),
 
   VALIDATE_RESPONSES: bool.default(false),
+
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('tva:'),
+  REDIS_COMMAND_TIMEOUT_MS: int(50).default(1_000),
+  WEB_CONCURRENCY: int(1, 64).default(1),
 });
 
 const schema = variables.superRefine((env, ctx) => {

@@ -5,8 +5,16 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import cluster from 'node:cluster';
+import type { Store } from 'express-rate-limit';
 import { MemoryCacheStore, MemoryIdempotencyStore } from './cache/memory-store.js';
 import { ReadCache } from './cache/read-cache.js';
+import { RedisIdempotencyStore } from './cache/redis-idempotency-store.js';
+import { RedisCacheStore } from './cache/redis-store.js';
+import type { CacheStore, IdempotencyStore } from './cache/store.js';
+import { RedisTokenStore } from './events/redis-token-store.js';
+import { SharedRateLimitStore } from './http/shared-rate-limit-store.js';
+import { RedisConnection } from './redis/connection.js';
 import { IdempotencyGuard } from './http/idempotency.js';
 import { McpBreaker } from './mcp/breaker.js';
 import { McpGateway } from './mcp/gateway.js';
@@ -18,7 +26,7 @@ import { ChangePublisher } from './events/change-publisher.js';
 import { ChangeWatcher } from './events/change-watcher.js';
 import { EventHub } from './events/event-hub.js';
 import { MemoryDedupStore } from './events/memory-dedup.js';
-import { EventTokens, MemoryTokenStore } from './events/tokens.js';
+import { EventTokens, MemoryTokenStore, type TokenStore } from './events/tokens.js';
 import { type Services, createServices } from './service/index.js';
 import { type StoreState, cachedStoreCheck } from './store-check.js';
 
@@ -39,9 +47,36 @@ export interface Runtime {
   watcher: ChangeWatcher | undefined;
   /** The local store's state (`checked: false` when the backend is remote). */
   store(): { checked: boolean } & StoreState;
-  redis: { configured: boolean; status: 'disabled' | 'ready' | 'down' };
+  /** Redis as /health reports it (read at each access). */
+  redis: RedisHealth;
+  /** The Redis connection (REDIS_URL), shared by every Redis-backed store. */
+  redisConnection?: RedisConnection;
+  /** The rate limiters' stores: shared in Redis when REDIS_URL is set, else the limiter's own. */
+  rateLimitStores?: { minute: Store; hour: Store };
+  /** Which cluster worker this is (0 outside cluster mode). */
+  worker: { pid: number; id: number };
   start(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RedisHealth {
+  configured: boolean;
+  status: 'disabled' | 'ready' | 'down';
+  latency_ms?: number;
+  /** `shared`: counted in Redis; `per_instance`: each instance counts alone (Redis down, or not configured). */
+  rate_limits: 'shared' | 'per_instance';
+}
+
+/** How long start-up waits for Redis before starting degraded (it keeps reconnecting). */
+const REDIS_START_WAIT_MS = 3_000;
+
+/** The shared stores when REDIS_URL is set. */
+function redisStores(config: Config, log: Logger, metrics: Metrics) {
+  const connection = new RedisConnection(
+    { url: config.REDIS_URL!, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, onError: () => metrics.redisErrors.inc() },
+    log,
+  );
+  return { connection, cache: new RedisCacheStore(connection), tokens: new RedisTokenStore(connection) };
 }
 
 export function transportSettings(config: Config): TransportSettings {
@@ -100,7 +135,9 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     },
     log,
   );
-  const cache = new ReadCache(new MemoryCacheStore(config.CACHE_MAX_ENTRIES), {
+  const shared = config.REDIS_URL ? redisStores(config, log, metrics) : undefined;
+  const cacheStore: CacheStore = shared?.cache ?? new MemoryCacheStore(config.CACHE_MAX_ENTRIES);
+  const cache = new ReadCache(cacheStore, {
     ttlMs: config.CACHE_TTL_MS,
     onLookup: (result) => metrics.cacheRequests.inc({ result }),
   });
@@ -114,7 +151,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     log,
   });
   const events = new EventHub(bus, { heartbeatMs: 15_000, maxBufferedBytes: 256 * 1024, retryMs: 2_000 }, (open) => metrics.sseConnections.set(open));
-  const tokens = new EventTokens(new MemoryTokenStore());
+  const tokenStore: TokenStore = shared?.tokens ?? new MemoryTokenStore();
+  const tokens = new EventTokens(tokenStore);
   const watcher = transport.localStore
     ? new ChangeWatcher(
         { home: config.TASK_MCP_HOME, intervalMs: config.CHANGE_POLL_MS, maxWatched: 32, idleMs: 10 * 60_000, interests: () => events.interests() },
@@ -126,16 +164,34 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     : undefined;
   const storeCheck = cachedStoreCheck(config.TASK_MCP_HOME);
   const store = () => (transport.localStore ? { checked: true, ...storeCheck() } : { checked: false, writable: true });
-  const idempotency = new IdempotencyGuard(
-    new MemoryIdempotencyStore(config.IDEMPOTENCY_MAX_KEYS, config.IDEMPOTENCY_MAX_MB * 1024 * 1024),
-    {
-      ttlMs: config.IDEMPOTENCY_TTL_MS,
-      waitMs: config.MCP_CALL_TIMEOUT_MS + config.MCP_ACQUIRE_TIMEOUT_MS,
-      // The call timeout plus time to stop the session that ran it (a remote server: another timeout).
-      settleMs: 2 * config.MCP_CALL_TIMEOUT_MS + 10_000,
+  const waitMs = config.MCP_CALL_TIMEOUT_MS + config.MCP_ACQUIRE_TIMEOUT_MS;
+  // The call timeout plus time to stop the session that ran it (a remote server: another timeout).
+  const settleMs = 2 * config.MCP_CALL_TIMEOUT_MS + 10_000;
+  const idempotencyStore: IdempotencyStore = shared
+    ? new RedisIdempotencyStore(shared.connection, {
+        // Longer than any request can hold a claim (waiting for a session, then the call).
+        leaseMs: waitMs + settleMs,
+        // One answer is one resource; the total is bounded by the TTL and Redis's maxmemory.
+        maxRecordBytes: Math.min(config.IDEMPOTENCY_MAX_MB * 1024 * 1024, 1024 * 1024),
+      })
+    : new MemoryIdempotencyStore(config.IDEMPOTENCY_MAX_KEYS, config.IDEMPOTENCY_MAX_MB * 1024 * 1024);
+  const idempotency = new IdempotencyGuard(idempotencyStore, { ttlMs: config.IDEMPOTENCY_TTL_MS, waitMs, settleMs }, log);
+  const connection = shared?.connection;
+  const rateLimitStores = connection ? { minute: new SharedRateLimitStore(connection, 'minute'), hour: new SharedRateLimitStore(connection, 'hour') } : undefined;
+  const redis: RedisHealth = {
+    get configured() {
+      return !!connection;
     },
-    log,
-  );
+    get status() {
+      return connection ? connection.status : 'disabled';
+    },
+    get latency_ms() {
+      return connection?.status === 'ready' ? connection.latencyMs : undefined;
+    },
+    get rate_limits() {
+      return connection?.status === 'ready' ? 'shared' : 'per_instance';
+    },
+  };
 
   return {
     target,
@@ -151,8 +207,14 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     tokens,
     watcher,
     store,
-    redis: { configured: false, status: 'disabled' },
+    redis,
+    redisConnection: connection,
+    rateLimitStores,
+    worker: { pid: process.pid, id: cluster.worker?.id ?? 0 },
     async start() {
+      // Before the limiters exist (they load their scripts at once); a Redis that is down only degrades.
+      if (connection && !(await connection.connect(REDIS_START_WAIT_MS))) log.warn({ url: redactedUrl(config.REDIS_URL!) }, 'starting without Redis: caching bypassed, Idempotency-Key answers 503, rate limits per instance, until it answers');
+      else if (connection) await connection.ping();
       await pool.start();
       if (config.CHANGE_POLL_MS > 0) watcher?.start();
       pool.startIdleChecks(config.MCP_PING_INTERVAL_MS, Math.min(config.MCP_CALL_TIMEOUT_MS, 5_000));
@@ -165,6 +227,18 @@ export function createRuntime(config: Config, log: Logger): Runtime {
       breaker.shutdown();
       await pool.close();
       await bus.close();
+      await connection?.close();
     },
   };
+}
+
+/** A Redis URL for logs: without its password. */
+function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://?';
+  }
 }

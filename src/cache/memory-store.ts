@@ -1,6 +1,6 @@
 /** Single-instance stores, bounded in size (LRU) and time (TTL). */
 import { LRUCache } from 'lru-cache';
-import type { CacheStore, ClaimResult, IdempotencyRecord, IdempotencyStore } from './store.js';
+import type { CacheStore, ClaimResult, Generation, IdempotencyRecord, IdempotencyStore } from './store.js';
 
 export class MemoryCacheStore implements CacheStore {
   private readonly entries: LRUCache<string, { value: unknown }>;
@@ -18,7 +18,7 @@ export class MemoryCacheStore implements CacheStore {
     this.entries.set(key, { value }, { ttl: ttlMs });
   }
 
-  async generation(scope: string): Promise<number> {
+  async generation(scope: string): Promise<Generation> {
     return this.generations.get(scope) ?? 0;
   }
 

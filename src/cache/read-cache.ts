@@ -4,19 +4,24 @@
  * writes made by other task-mcp clients show up once the TTL has passed.
  * A read that was in flight during a write stores its result under the old generation, where
  * nobody looks any more, so it cannot resurrect stale data.
+ * A shared store (Redis) can fail: then reads bypass the cache (straight to the backend, never a
+ * possibly stale entry) and a failed invalidation does not fail the write that was already applied
+ * (the Redis store orphans every entry when it recovers: src/cache/redis-store.ts).
  */
-import type { CacheStore } from './store.js';
+import type { CacheStore, Generation } from './store.js';
 
 export interface ReadCacheOptions {
   /** 0 disables caching. */
   ttlMs: number;
-  onLookup?: (result: 'hit' | 'miss') => void;
+  onLookup?: (result: 'hit' | 'miss' | 'bypass') => void;
 }
 
 export class ReadCache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   hits = 0;
   misses = 0;
+  /** Reads served without the cache because its store could not be used. */
+  bypasses = 0;
 
   constructor(
     private readonly store: CacheStore,
@@ -29,8 +34,15 @@ export class ReadCache {
 
   async getOrLoad<T>(scope: string, key: string, load: () => Promise<T>): Promise<T> {
     if (!this.enabled) return load();
-    const fullKey = `${scope}\u0000${await this.store.generation(scope)}\u0000${key}`;
-    const cached = await this.store.get(fullKey);
+    let generation: Generation;
+    try {
+      generation = await this.store.generation(scope);
+    } catch {
+      this.record('bypass');
+      return load();
+    }
+    const fullKey = `${scope}\u0000${generation}\u0000${key}`;
+    const cached = await this.store.get(fullKey).catch(() => undefined);
     if (cached !== undefined) {
       this.record('hit');
       return cached as T;
@@ -44,7 +56,7 @@ export class ReadCache {
     this.record('miss');
     const loading = load()
       .then(async (value) => {
-        await this.store.set(fullKey, value, this.options.ttlMs);
+        await this.store.set(fullKey, value, this.options.ttlMs).catch(() => undefined);
         return value;
       })
       .finally(() => this.inFlight.delete(fullKey));
@@ -52,18 +64,20 @@ export class ReadCache {
     return loading;
   }
 
-  /** The scope's current generation (cached answers are stamped with it). */
-  generation(scope: string): Promise<number> {
+  /** The scope's current generation (cached answers are stamped with it); rejects when unknown. */
+  generation(scope: string): Promise<Generation> {
     return this.store.generation(scope);
   }
 
+  /** Never throws: the write it follows was applied (a store that failed handles its own recovery). */
   async invalidate(scope: string): Promise<void> {
-    if (this.enabled) await this.store.bumpGeneration(scope);
+    if (this.enabled) await this.store.bumpGeneration(scope).catch(() => undefined);
   }
 
-  private record(result: 'hit' | 'miss'): void {
+  private record(result: 'hit' | 'miss' | 'bypass'): void {
     if (result === 'hit') this.hits++;
-    else this.misses++;
+    else if (result === 'miss') this.misses++;
+    else this.bypasses++;
     this.options.onLookup?.(result);
   }
 }

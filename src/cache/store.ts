@@ -2,11 +2,17 @@
  * Where cached reads and idempotency records live. The service only sees these interfaces, so a
  * shared store (Redis) can replace the in-memory one for several instances without other changes.
  */
+/** A scope's generation: any value that never repeats for that scope (compared with ===). */
+export type Generation = number | string;
+
 export interface CacheStore {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
-  /** The current generation of a scope (a workspace); entries are keyed by it. */
-  generation(scope: string): Promise<number>;
+  /**
+   * The current generation of a scope (a workspace); entries are keyed by it. Rejects when it cannot
+   * be known (a shared store that is down): callers then bypass the cache.
+   */
+  generation(scope: string): Promise<Generation>;
   /** Moves a scope to a new generation, which orphans every entry cached under the old one. */
   bumpGeneration(scope: string): Promise<void>;
 }
@@ -16,6 +22,8 @@ export interface IdempotencyRecord {
   status: number;
   body: unknown;
   headers: Record<string, string>;
+  /** The answer was too large to keep (a shared store bounds each record): only status and headers remain. */
+  bodyDropped?: boolean;
 }
 
 export type ClaimResult =

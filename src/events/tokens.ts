@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { UnavailableError } from '../domain/errors.js';
 import type { ApiKeyIdentity } from '../http/api-keys.js';
 
 export const EVENTS_TOKEN_TTL_MS = 60_000;
@@ -33,12 +34,17 @@ export class EventTokens {
 
   async issue(identity: ApiKeyIdentity): Promise<{ token: string; expires_at: string }> {
     const token = `evt_${randomBytes(24).toString('base64url')}`;
-    await this.store.put(digestOf(token), identity, EVENTS_TOKEN_TTL_MS);
+    await this.store.put(digestOf(token), identity, EVENTS_TOKEN_TTL_MS).catch(() => {
+      throw new UnavailableError('Events tokens cannot be issued right now: retry later, or send X-API-Key', 1);
+    });
     return { token, expires_at: new Date(Date.now() + EVENTS_TOKEN_TTL_MS).toISOString() };
   }
 
   verify(token: string | undefined): Promise<ApiKeyIdentity | undefined> {
     if (!token || !token.startsWith('evt_')) return Promise.resolve(undefined);
-    return this.store.get(digestOf(token));
+    // A store that is down is a 503 (retry), not a 401 (which would tell the client its token is bad).
+    return this.store.get(digestOf(token)).catch(() => {
+      throw new UnavailableError('Events tokens cannot be checked right now: retry later', 1);
+    });
   }
 }

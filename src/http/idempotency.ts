@@ -10,6 +10,11 @@
  *   not found, the key is freed. Until then a retry waits, or gets 409 `idempotency_outcome_unknown`
  *   with Retry-After. The same key therefore never runs the write twice.
  * docs/decisions/0007-idempotency-outcomes.md explains the choice.
+ *
+ * With a shared store (Redis) that fails: a key that cannot be claimed answers 503 + Retry-After (the
+ * write does not run, so it cannot run twice); a write that ran but whose answer could not be recorded
+ * still answers normally; its claim stays pending and, after the store's lease, counts as an unknown
+ * outcome that the probe settles.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -58,7 +63,10 @@ export class IdempotencyGuard {
     const deadline = Date.now() + this.options.waitMs;
 
     for (;;) {
-      const claim = await this.store.claim(storeKey, fingerprint, this.options.ttlMs);
+      const claim = await this.store.claim(storeKey, fingerprint, this.options.ttlMs).catch((err: unknown) => {
+        this.log?.debug({ err }, 'could not claim an Idempotency-Key');
+        throw new UnavailableError('Idempotency-Key records cannot be checked right now, so the request was not run: retry later', 1);
+      });
       if (claim.state === 'claimed') break;
       const seen = claim.state === 'done' ? claim.record.fingerprint : claim.fingerprint;
       if (seen !== fingerprint) {
@@ -86,16 +94,22 @@ export class IdempotencyGuard {
       outcome = await execute();
     } catch (err) {
       const unknown = outcomeOf(err);
+      // A store that fails here leaves the claim pending; the lease turns it into an unknown outcome.
       if (unknown && probe) {
-        await this.store.markUnknown(storeKey, fingerprint, since.getTime(), this.options.ttlMs);
+        await this.store.markUnknown(storeKey, fingerprint, since.getTime(), this.options.ttlMs).catch(this.warn('could not mark an Idempotency-Key as outcome unknown'));
         void unknown.settled.then(() => this.settle(storeKey, fingerprint, since, probe));
       } else {
-        await this.store.release(storeKey);
+        await this.store.release(storeKey).catch(this.warn('could not free an Idempotency-Key'));
       }
       throw err;
     }
-    await this.store.complete(storeKey, { fingerprint, ...outcome }, this.options.ttlMs);
+    // The write was applied: answer it even if the record cannot be kept (the claim is settled later).
+    await this.store.complete(storeKey, { fingerprint, ...outcome }, this.options.ttlMs).catch(this.warn('could not record the answer of an Idempotency-Key'));
     return { ...outcome, replayed: false };
+  }
+
+  private warn(message: string): (err: unknown) => void {
+    return (err) => this.log?.warn({ err }, message);
   }
 
   /** Learns what an attempt with an unknown outcome did: completes the key with it, or frees the key. */
@@ -112,5 +126,8 @@ export class IdempotencyGuard {
 }
 
 function replay(record: IdempotencyRecord): Outcome {
+  if (record.bodyDropped) {
+    throw new HttpError(409, 'idempotency_answer_not_kept', 'The request with this Idempotency-Key was applied, but its answer was too large to keep for a replay');
+  }
   return { status: record.status, body: record.body, headers: { ...record.headers, 'Idempotent-Replayed': 'true' } };
 }

@@ -10,6 +10,7 @@
 import { gzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import type { ReadCache } from '../cache/read-cache.js';
+import type { Generation } from '../cache/store.js';
 
 /** The operations whose 200 answers depend only on the request and the workspace's data. */
 export const CACHEABLE_OPERATIONS: ReadonlySet<string> = new Set([
@@ -21,7 +22,7 @@ export const CACHEABLE_OPERATIONS: ReadonlySet<string> = new Set([
 const GZIP_MIN_BYTES = 1024;
 
 export interface CachedAnswer {
-  generation: number;
+  generation: Generation;
   body: Buffer;
   gzip?: Buffer;
   /** Content-Type, ETag and whatever else the handler set (never per-request headers). */
@@ -61,16 +62,24 @@ export class ResponseCache {
     return `${operationId}|${path.toLowerCase()}?${normalisedQuery(search)}${scope}`;
   }
 
-  /** The workspace generation now (read it before computing an answer you mean to store). */
-  generation(scope: string): Promise<number> {
-    return this.readCache.generation(scope);
+  /**
+   * The workspace generation now (read it before computing an answer you mean to store), or
+   * undefined when it cannot be known (Redis down): such an answer is not stored.
+   */
+  generation(scope: string): Promise<Generation | undefined> {
+    return this.readCache.generation(scope).catch(() => undefined);
   }
 
-  /** A stored answer still valid for the workspace's current generation. */
+  /**
+   * A stored answer still valid for the workspace's current generation. When the generation cannot
+   * be read (Redis down) nothing is served from here: the entry might predate a write made elsewhere.
+   */
   async get(scope: string, key: string): Promise<CachedAnswer | undefined> {
     if (!this.enabled) return undefined;
     const entry = this.entries.get(`${scope}\u0000${key}`);
-    if (!entry || entry.generation !== (await this.readCache.generation(scope))) return undefined;
+    if (!entry) return undefined;
+    const current = await this.generation(scope);
+    if (current === undefined || entry.generation !== current) return undefined;
     this.hits++;
     this.options.onHit?.();
     return entry;

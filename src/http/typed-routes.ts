@@ -123,10 +123,10 @@ export function dispatch(handlers: OperationHandlers, options: DispatchOptions):
         if (hit) return sendAnswer(req, res, hit);
       }
       // Read before computing: an answer computed across a write is stored under the old generation.
-      const generation = cacheable && scope ? await cacheable.generation(scope) : 0;
+      const generation = cacheable && scope ? await cacheable.generation(scope) : undefined;
       // A storable conditional GET is computed in full (sendAnswer then answers its 304), so clients
       // that only ever revalidate refill the cache after it expires instead of missing forever.
-      const handlerHeaders = key ? Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'If-None-Match')) : headers;
+      const handlerHeaders = key && generation !== undefined ? Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'If-None-Match')) : headers;
 
       const reply = (await handler({ params: pathParams, query, headers: handlerHeaders, body: req.body, caller, workspace, raw: req, res })) as
         | { status: number; body?: unknown; headers?: Record<string, string>; text?: string }
@@ -136,7 +136,7 @@ export function dispatch(handlers: OperationHandlers, options: DispatchOptions):
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
       if (reply.text !== undefined) res.status(reply.status).send(reply.text);
       else if (reply.body === undefined) res.status(reply.status).end();
-      else if (cacheable && scope && key && reply.status === 200) {
+      else if (cacheable && scope && key && generation !== undefined && reply.status === 200) {
         const body = Buffer.from(JSON.stringify(reply.body));
         const answer = { generation, body, headers: { 'Content-Type': 'application/json; charset=utf-8', ...(reply.headers ?? {}) }, etag: reply.headers?.ETag };
         cacheable.set(scope, key, answer);

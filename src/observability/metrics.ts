@@ -62,6 +62,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly redisErrors = new Counter({
+    name: 'redis_errors_total',
+    help: 'Failed Redis commands and connection errors (REDIS_URL)',
+    registers: [this.registry],
+  });
+
   readonly sseConnections = new Gauge({
     name: 'sse_connections',
     help: 'Open event streams (GET /api/v1/events)',

@@ -8,6 +8,7 @@ import type { McpBreaker } from '../mcp/breaker.js';
 import type { SessionPool } from '../mcp/pool.js';
 import type { TransportKind } from '../mcp/transports/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { RedisHealth } from '../runtime.js';
 import type { Services } from '../service/index.js';
 import type { ResolvedWorkspace } from '../service/workspace-resolver.js';
 
@@ -24,7 +25,9 @@ export interface RouteContext {
   version: string;
   /** The local store's state (`checked: false` for remote backends). */
   store: () => { checked: boolean; writable: boolean };
-  redis: { configured: boolean; status: 'disabled' | 'ready' | 'down'; rate_limits?: 'shared' | 'fail_open' };
+  redis: RedisHealth;
+  /** The process that answers (a cluster worker in cluster mode, id 0 otherwise). */
+  worker: { pid: number; id: number };
 }
 
 declare module 'express-serve-static-core' {

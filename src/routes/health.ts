@@ -30,13 +30,15 @@ export function healthHandlers(ctx: RouteContext) {
         ...(reasons.length ? { reasons } : {}),
         version: ctx.version,
         pid: process.pid,
+        worker: { ...ctx.worker },
         mcp_connected: live > 0,
         transport: ctx.transport,
         pool: { size, live, idle, busy, waiting },
         circuit_breaker: { target: ctx.breaker.target, state: ctx.breaker.state },
         store: { checked: store.checked, writable: store.writable },
-        redis: ctx.redis,
-        cache: { enabled: ctx.cache.enabled, hits: ctx.cache.hits, misses: ctx.cache.misses },
+        // A snapshot: the runtime's object reads the connection at each access.
+        redis: withoutUndefined({ ...ctx.redis }),
+        cache: { enabled: ctx.cache.enabled, hits: ctx.cache.hits, misses: ctx.cache.misses, bypasses: ctx.cache.bypasses },
         events: { subscribers: ctx.events.subscribers },
         projects_loaded: ctx.services.resolver.projects().length,
         timestamp: new Date().toISOString(),
@@ -48,7 +50,8 @@ export function healthHandlers(ctx: RouteContext) {
       const { fatal, degraded } = problems();
       // Degraded still serves, but a load balancer should prefer an instance whose breaker is closed.
       const reason = [...fatal, ...degraded.filter((d) => d.startsWith('the circuit breaker'))][0];
-      return reason ? { status: 503, body: { status: 'not_ready', reason } } : { status: 200, body: { status: 'ready' } };
+      const redis = ctx.redis.configured ? { redis: ctx.redis.status } : {};
+      return reason ? { status: 503, body: { status: 'not_ready', reason, ...redis } } : { status: 200, body: { status: 'ready', ...redis } };
     },
 
     getMetrics: async ({ caller }) => {
@@ -61,4 +64,8 @@ export function healthHandlers(ctx: RouteContext) {
       };
     },
   } satisfies Partial<OperationHandlers>;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

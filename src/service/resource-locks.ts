@@ -1,7 +1,9 @@
 /**
  * Serialises check-then-write sequences on one resource (the `If-Match` fallback for backends without
- * our compare-and-set tools). In memory by default: that makes the check and the write one step for
- * every request through this process; a shared implementation (Redis) does the same across instances.
+ * our compare-and-set tools). In memory: that makes the check and the write one step for every request
+ * through this process, not across instances (the embedded backend needs no lock: its `*_checked`
+ * tools are atomic in SQLite). docs/running-several-instances.md says what that means for a strict
+ * backend behind several instances.
  */
 export interface ResourceLocks {
   /** Runs `fn` while holding the lock for `key`; waits for earlier holders. */

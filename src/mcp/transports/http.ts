@@ -14,7 +14,13 @@ export const http: TransportRecord = {
     return async () => {
       const transport = new StreamableHTTPClientTransport(url, s.authToken ? { requestInit: { headers: { Authorization: `Bearer ${s.authToken}` } } } : undefined);
       const client = new Client(CLIENT_INFO);
-      await client.connect(transport, { timeout: s.connectTimeoutMs });
+      await client.connect(transport, { timeout: s.connectTimeoutMs }).catch((err: unknown) => {
+        // Said plainly in the log; API clients only ever see a 503 (no backend details).
+        if (err instanceof StreamableHTTPError && (err.code === 401 || err.code === 403)) {
+          throw new Error(`the MCP server at ${url.host} refused us (HTTP ${err.code}): ${s.authToken ? 'MCP_AUTH_TOKEN does not match its token' : 'it requires MCP_AUTH_TOKEN'}${err.code === 403 ? ', or its MCP_ALLOWED_HOSTS does not include this host name' : ''}`);
+        }
+        throw err;
+      });
       return {
         client,
         close: async () => {

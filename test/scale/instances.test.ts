@@ -1,0 +1,157 @@
+/**
+ * Three service instances on one task-mcp store and one Redis behave as one: a write on any instance
+ * is seen by the next read on every other (through their per-process answer caches too), one
+ * Idempotency-Key runs once across instances, a rate limit counts across them, and an events token
+ * issued by one is accepted by another. The change watcher is off (CHANGE_POLL_MS=0) and the TTL long,
+ * so only the Redis generations can make the new data visible.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConfiguredApp } from '../../src/app.js';
+import { ApiKeyVerifier } from '../../src/http/api-keys.js';
+import { SharedRateLimitStore } from '../../src/http/shared-rate-limit-store.js';
+import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
+import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+let redis: RedisServer;
+let home: string;
+let instances: Harness[] = [];
+let urls: string[] = [];
+let query: string;
+
+const headers = { 'X-API-Key': API_KEY, 'Content-Type': 'application/json' };
+const get = (base: string, p: string) => fetch(`${base}${p}`, { headers });
+const send = (base: string, method: string, p: string, body: unknown, extra: Record<string, string> = {}) =>
+  fetch(`${base}${p}`, { method, headers: { ...headers, ...extra }, body: JSON.stringify(body) });
+const answersServed = async (h: Harness) => (await h.runtime.metrics.cacheRequests.get()).values.find((v) => v.labels.result === 'answer')?.value ?? 0;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  home = mkdtempSync(path.join(os.tmpdir(), 'tva-scale-'));
+  const env = {
+    TASK_MCP_HOME: path.join(home, 'store'),
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: 'scale-test:',
+    MCP_POOL_SIZE: '1',
+    CACHE_TTL_MS: '600000',
+    CHANGE_POLL_MS: '0',
+  };
+  try {
+    instances = await Promise.all([0, 1, 2].map(() => startHarness(env)));
+    urls = await Promise.all(instances.map((h) => h.listen()));
+    const ws = path.join(home, 'ws', 'shared');
+    await instances[0].call('create_task', { workspace_path: ws, title: 'seed' });
+    for (const h of instances) await h.runtime.services.resolver.refresh();
+    query = `project_id=${instances[0].runtime.services.resolver.projects().find((p) => p.workspace_path === ws)!.id}`;
+  } catch (err) {
+    await Promise.allSettled(instances.map((h) => h.close()));
+    await redis.stop();
+    throw err;
+  }
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.allSettled(instances.map((h) => h.close()));
+  await redis?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+describe('three instances on one Redis', () => {
+  it('reports Redis and the worker in /health', async () => {
+    const health = (await (await get(urls[1], '/health')).json()) as any;
+    expect(health.redis).toMatchObject({ configured: true, status: 'ready', rate_limits: 'shared' });
+    expect(health.worker).toEqual({ pid: process.pid, id: 0 });
+    expect(await (await get(urls[1], '/health/ready')).json()).toEqual({ status: 'ready', redis: 'ready' });
+  });
+
+  it('write on A, read on B and C at once: always the new data, also through their answer caches', async () => {
+    const [a, b, c] = urls;
+    const created = (await (await send(a, 'POST', `/api/v1/tasks?${query}`, { title: 'v0' })).json()) as any;
+    const task = `/api/v1/tasks/${created.id}?${query}`;
+    const list = `/api/v1/tasks?${query}&limit=100`;
+    const hitsBefore = await answersServed(instances[1]) + await answersServed(instances[2]);
+    const iterations = 150;
+    for (let i = 1; i <= iterations; i++) {
+      // B and C cache the current answers (the second read of each is served ready-made).
+      await Promise.all([b, c].flatMap((base) => [get(base, task), get(base, list), get(base, task), get(base, list)]));
+      const patched = await send(a, 'PATCH', task, { title: `v${i}` });
+      expect(patched.status).toBe(200);
+      const reads = await Promise.all([b, c, b, c].flatMap((base) => [get(base, task), get(base, list)]));
+      for (const [n, res] of reads.entries()) {
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as any;
+        const title = n % 2 === 0 ? body.title : body.tasks.find((t: { id: number }) => t.id === created.id).title;
+        expect(title, `iteration ${i}, read ${n}`).toBe(`v${i}`);
+      }
+    }
+    // The answer caches were really in play: each iteration's warm-up served hits on B and C.
+    const hitsAfter = await answersServed(instances[1]) + await answersServed(instances[2]);
+    expect(hitsAfter - hitsBefore).toBeGreaterThanOrEqual(iterations * 2);
+  }, 120_000);
+
+  it('one Idempotency-Key sent to all three at once: one task, three identical answers', async () => {
+    const key = `idem-${Date.now()}`;
+    const title = `created once ${key}`;
+    const answers = await Promise.all(urls.map((base) => send(base, 'POST', `/api/v1/tasks?${query}`, { title }, { 'Idempotency-Key': key })));
+    const bodies = await Promise.all(answers.map((r) => r.json()));
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201]);
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[2]).toEqual(bodies[0]);
+    expect(new Set(answers.map((r) => r.headers.get('location'))).size).toBe(1);
+    expect(answers.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
+    const found = (await (await get(urls[2], `/api/v1/tasks/search?${query}&q=${encodeURIComponent(key)}`)).json()) as any;
+    expect(found.tasks.filter((t: { title: string }) => t.title === title)).toHaveLength(1);
+  });
+
+  it('a rate limit of 100/min over 300 requests spread across the instances: exactly 100 pass', async () => {
+    // Apps with a small limit over the same runtimes, counting in their own Redis keys.
+    const servers: Server[] = [];
+    const run = Date.now();
+    try {
+      const limited = await Promise.all(
+        instances.map(async (h) => {
+          const connection = h.runtime.redisConnection!;
+          const app = createConfiguredApp({ ...h.config, RATE_LIMIT_PER_MINUTE: 100 }, h.runtime, new ApiKeyVerifier(h.config.API_KEYS, h.config.API_KEY_HASHES, h.config.keyScopes), pino({ level: 'silent' }), {
+            rateLimit: {
+              perMinute: 100,
+              perHour: 1000,
+              stores: { minute: new SharedRateLimitStore(connection, `test-minute-${run}`), hour: new SharedRateLimitStore(connection, `test-hour-${run}`) },
+            },
+          });
+          const server = createServer(app.handle).listen(0, '127.0.0.1');
+          servers.push(server);
+          await new Promise((r) => server.once('listening', r));
+          return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        }),
+      );
+      const statuses = await Promise.all(Array.from({ length: 300 }, (_, i) => get(limited[i % 3], `/api/v1/tasks?${query}&limit=1`).then((r) => r.status)));
+      expect(statuses.filter((s) => s === 200)).toHaveLength(100);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(200);
+    } finally {
+      for (const s of servers) {
+        s.closeAllConnections();
+        s.close();
+      }
+    }
+  });
+
+  it('an events token issued on A is accepted on B', async () => {
+    const issued = await send(urls[0], 'POST', '/api/v1/events/tokens', {});
+    expect(issued.status).toBe(201);
+    const { token } = (await issued.json()) as { token: string };
+    const abort = new AbortController();
+    try {
+      const stream = await fetch(`${urls[1]}/api/v1/events?${query}&access_token=${token}`, { signal: abort.signal });
+      expect(stream.status).toBe(200);
+      expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect((await fetch(`${urls[2]}/api/v1/events?${query}&access_token=evt_not-a-token`)).status).toBe(401);
+    } finally {
+      abort.abort();
+    }
+  });
+});
