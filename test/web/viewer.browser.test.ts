@@ -61,8 +61,10 @@ describe.skipIf(!haveChromium)('Task Viewer in chromium', { timeout: 120_000 }, 
 
   /** axe on the current screen, kept per screen name; asserted at the end and right away. */
   async function audit(name: string) {
-    // Not 'networkidle': the live event stream keeps a request open for good.
-    await page.waitForFunction('!document.querySelector(".state.loading, .row.placeholder")').catch(() => undefined);
+    // Not 'networkidle': the live event stream keeps a request open for good. Not waitForFunction with a
+    // string either: its polling evaluates the string in the page, which the app's CSP (no
+    // 'unsafe-eval') refuses with a page error.
+    await page.waitForSelector('.state.loading, .row.placeholder', { state: 'detached' });
     const found = await seriousViolations(page);
     a11y[name] = found;
     await screenshot(page, name);
@@ -448,10 +450,10 @@ describe.skipIf(!haveChromium)('Task Viewer in chromium', { timeout: 120_000 }, 
     await poll(() => page.url()).toContain(`#/p/${alpha}/graph`);
     await page.keyboard.press('l');
     await poll(() => page.url()).toContain(`#/p/${alpha}/tasks`);
-    // Every control is reachable with Tab, and focus is visible.
+    // Every control is reachable with Tab, and focus is visible (once the list is there to tab into).
+    await page.waitForSelector('.grid-body [data-task-id]');
     await page.keyboard.press('Tab');
-    const outline = await page.evaluate(inPage.activeOutline);
-    expect(outline).not.toBe('none');
+    await poll(() => page.evaluate(inPage.activeOutline)).not.toBe('none');
   });
 
   it('lists, searches and filters entities, shows one with its linked tasks, creates, edits and links', async (ctx) => {
