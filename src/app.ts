@@ -28,6 +28,7 @@ import { corsPolicy, identifyApiKey, requestDeadline, securityHeaders } from './
 import { RateLimiter, rateLimitMiddleware } from './http/rate-limit.js';
 import { ResponseCache } from './http/response-cache.js';
 import { requestId } from './http/request-id.js';
+import { cacheValidatorRoutes } from './http/validator-route-cache.js';
 import { type OperationHandlers, dispatch } from './http/typed-routes.js';
 import type { TransportKind } from './mcp/transports/index.js';
 import { httpMetrics } from './observability/http-metrics.js';
@@ -98,6 +99,7 @@ export function createApp(options: AppOptions): ServiceApp {
   app.use(checkJsonBody());
   app.use(headAsGet());
 
+  cacheValidatorRoutes();
   app.use(
     OpenApiValidator.middleware({
       apiSpec: OPENAPI_PATH,
