@@ -76,6 +76,9 @@ export function isExportPath(path: string): boolean {
 const exportCompression = compression({ threshold: 1024, level: 1 });
 
 export async function sendExport<T>(res: Response, spec: ExportSpec<T>): Promise<void> {
+  // The stream pipeline adds its own 'close' listeners beside the per-request ones (log, metrics, drain,
+  // deadline, compression): more than Node's warning threshold of 10, all gone with the response.
+  res.setMaxListeners(32);
   await new Promise<void>((resolve, reject) => exportCompression(res.req as Request, res, (err?: unknown) => (err ? reject(err) : resolve())));
   const iterator = spec.rows[Symbol.asyncIterator]();
   const head = await iterator.next();
