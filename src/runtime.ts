@@ -12,6 +12,8 @@ import { ReadCache } from './cache/read-cache.js';
 import { RedisIdempotencyStore } from './cache/redis-idempotency-store.js';
 import { RedisCacheStore } from './cache/redis-store.js';
 import type { CacheStore, IdempotencyStore } from './cache/store.js';
+import { RedisEventBus } from './events/redis-bus.js';
+import { RedisDedupStore } from './events/redis-dedup.js';
 import { RedisTokenStore } from './events/redis-token-store.js';
 import { SharedRateLimitStore } from './http/shared-rate-limit-store.js';
 import { RedisConnection } from './redis/connection.js';
@@ -76,7 +78,13 @@ function redisStores(config: Config, log: Logger, metrics: Metrics) {
     { url: config.REDIS_URL!, keyPrefix: config.REDIS_KEY_PREFIX, commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, onError: () => metrics.redisErrors.inc() },
     log,
   );
-  return { connection, cache: new RedisCacheStore(connection), tokens: new RedisTokenStore(connection) };
+  return {
+    connection,
+    cache: new RedisCacheStore(connection),
+    tokens: new RedisTokenStore(connection),
+    bus: new RedisEventBus(connection, config.REDIS_COMMAND_TIMEOUT_MS),
+    dedup: new RedisDedupStore(connection),
+  };
 }
 
 export function transportSettings(config: Config): TransportSettings {
@@ -141,8 +149,8 @@ export function createRuntime(config: Config, log: Logger): Runtime {
     ttlMs: config.CACHE_TTL_MS,
     onLookup: (result) => metrics.cacheRequests.inc({ result }),
   });
-  const bus = new MemoryEventBus();
-  const notifier = new ChangePublisher(bus, new MemoryDedupStore(), log);
+  const bus: EventBus = shared?.bus ?? new MemoryEventBus();
+  const notifier = new ChangePublisher(bus, shared?.dedup ?? new MemoryDedupStore(), log);
   const services = createServices({
     gateway,
     cache,

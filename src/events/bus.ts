@@ -1,9 +1,8 @@
 /**
  * Where change events meet: writes (through this service or found in the task-mcp files) publish,
  * SSE streams subscribe. Events get monotonic ids and stay in a bounded replay window so a client can
- * resume with Last-Event-ID. The bus serves one process. Several instances need no shared bus: each
- * one's change watcher finds the writes made through the others in the shared store within
- * CHANGE_POLL_MS (docs/running-several-instances.md).
+ * resume with Last-Event-ID. This one serves one process; with REDIS_URL, src/events/redis-bus.ts
+ * serves every instance from one Redis stream (docs/running-several-instances.md).
  */
 import { randomBytes } from 'node:crypto';
 import type { Schemas } from '../contract.js';

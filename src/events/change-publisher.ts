@@ -23,8 +23,9 @@ export class ChangePublisher implements ChangeNotifier {
     try {
       return await this.dedup.claim(this.keyOf(change), DEDUP_TTL_MS);
     } catch (err) {
-      this.log.warn({ err, type: change.type }, 'could not record a change');
-      return false;
+      // Announce anyway: a duplicate event makes a client refetch once, a missed one leaves it stale.
+      this.log.debug({ err, type: change.type }, 'could not record a change');
+      return true;
     }
   }
 

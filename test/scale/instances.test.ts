@@ -2,8 +2,9 @@
  * Three service instances on one task-mcp store and one Redis behave as one: a write on any instance
  * is seen by the next read on every other (through their per-process answer caches too), one
  * Idempotency-Key runs once across instances, a rate limit counts across them, and an events token
- * issued by one is accepted by another. The change watcher is off (CHANGE_POLL_MS=0) and the TTL long,
- * so only the Redis generations can make the new data visible.
+ * issued by one is accepted by another, and a change made on one reaches the event streams of the
+ * others (and resumes there by id). The change watcher is off (CHANGE_POLL_MS=0) and the TTL long, so
+ * only Redis can make the new data and the events travel.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import { ApiKeyVerifier } from '../../src/http/api-keys.js';
 import { SharedRateLimitStore } from '../../src/http/shared-rate-limit-store.js';
 import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
+import { openSse } from '../helpers/sse-client.js';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -137,6 +139,33 @@ describe('three instances on one Redis', () => {
         s.closeAllConnections();
         s.close();
       }
+    }
+  });
+
+  it('a write on A reaches the event streams of B and C once, with ids that resume on any instance', async () => {
+    const sse = (base: string, extra: Record<string, string> = {}) => openSse(`${base}/api/v1/events?${query}`, { 'X-API-Key': API_KEY, ...extra });
+    const [b, c] = await Promise.all([sse(urls[1]), sse(urls[2])]);
+    try {
+      const created = (await (await send(urls[0], 'POST', `/api/v1/tasks?${query}`, { title: 'announced everywhere' })).json()) as { id: number };
+      const isIt = (e: { event: string; data: any }) => e.event === 'task.created' && e.data.task_id === created.id;
+      const [onB, onC] = await Promise.all([b.waitFor(isIt, 2_000, 'the create on B'), c.waitFor(isIt, 2_000, 'the create on C')]);
+      expect(onB.id).toBe(onC.id);
+      expect(onB.data.source).toBe('api');
+      // An update on C, then a client that saw only the create resumes on A: it gets the update.
+      await send(urls[2], 'PATCH', `/api/v1/tasks/${created.id}?${query}`, { title: 'renamed on C' });
+      await b.waitFor((e) => e.event === 'task.updated' && e.data.task_id === created.id, 2_000, 'the update on B');
+      const resumed = await sse(urls[0], { 'Last-Event-ID': onB.id! });
+      try {
+        const replayed = await resumed.waitFor((e) => e.event === 'task.updated' && e.data.task_id === created.id, 2_000, 'the replayed update on A');
+        expect(replayed.data.changed).toContain('title');
+        expect(resumed.events.some((e) => e.event === 'stream.reset')).toBe(false);
+      } finally {
+        resumed.close();
+      }
+      expect(b.events.filter(isIt)).toHaveLength(1);
+    } finally {
+      b.close();
+      c.close();
     }
   });
 
