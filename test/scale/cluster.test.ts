@@ -99,6 +99,8 @@ describe('cluster mode (WEB_CONCURRENCY)', () => {
         API_KEYS: 'cluster-key',
         MCP_POOL_SIZE: '1',
         RATE_LIMIT_PER_MINUTE: '30',
+        // Slow replies on a loaded machine must not count as an outage (that falls back to per-worker limits).
+        REDIS_COMMAND_TIMEOUT_MS: '10000',
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
