@@ -4,7 +4,7 @@
 // would rebuild the server and the web app (a minute on a busy machine) for nothing.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -32,6 +32,7 @@ const run = (script) => {
 function ensure({ script, output, stamp, sources }) {
   const digest = digestOf(sources);
   const stampPath = path.join(root, stamp);
+  mkdirSync(path.dirname(stampPath), { recursive: true });
   const current = existsSync(stampPath) ? readFileSync(stampPath, 'utf8').trim() : '';
   if (existsSync(path.join(root, output)) && current === digest) return;
   run(script);
@@ -49,6 +50,7 @@ const web = 'clients/task-viewer-web';
 ensure({
   script: 'build:web',
   output: `${web}/dist/index.html`,
-  stamp: `${web}/dist/.sources-digest`,
+  // Not inside the web app's dist/: Vite empties it on every build, also on builds not made from here.
+  stamp: 'dist/.web-sources-digest',
   sources: [`${web}/src`, `${web}/index.html`, `${web}/vite.config.ts`, `${web}/package.json`, 'clients/task-viewer-client/src', 'generated'],
 });
