@@ -519,7 +519,9 @@ export interface paths {
          *     `Last-Event-ID` to resume (events still in the replay window are replayed, else a
          *     `stream.reset` event says to reload). Writes through this service are sent at once; writes
          *     made directly to the task-mcp files (task-mcp itself, an AI client) are detected within about a
-         *     second. A comment line is sent every 15 s as a heartbeat. A client that reads too slowly gets
+         *     second. With several instances (REDIS_URL) every stream sees the changes made through any
+         *     instance, and an event id resumes on any instance. A comment line is sent every 15 s as a
+         *     heartbeat. A client that reads too slowly gets
          *     a `stream.closed` event and is disconnected. Authenticate with `X-API-Key` (fetch-based
          *     clients), or, for `EventSource` (which cannot send headers), with a short-lived
          *     `access_token` from `POST /api/v1/events/tokens`.
@@ -786,7 +788,8 @@ export interface components {
             };
             /**
              * @description Shared state (REDIS_URL). While `down`: reads bypass the cache, POSTs with an Idempotency-Key
-             *     answer 503, events tokens answer 503, and rate limits are counted per instance.
+             *     answer 503, events tokens answer 503, rate limits are counted per instance, and change
+             *     events reach only this instance's streams.
              */
             redis: {
                 configured: boolean;
