@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { percentile } from './load.js';
 import { builtFile, projectRoot, sampleMemory, startServiceProcess } from './procs.js';
 import { seedStore } from './seed.js';
 
@@ -24,7 +25,6 @@ const EVENT_SAMPLES = QUICK ? 10 : 100;
 /** The service's CHANGE_POLL_MS default. */
 const POLL_MS = 500;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function timedGet(url: string): Promise<{ ms: number; bytes: number }> {

@@ -50,7 +50,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
 
   async claim(key: string, fingerprint: string, ttlMs: number): Promise<ClaimResult> {
     const mine: Slot = { s: 'pending', f: fingerprint, t: Date.now() };
-    const raw = await this.guard(this.redis.client.tvaIdemClaim(this.keyOf(key), JSON.stringify(mine), String(ttlMs)));
+    const raw = await this.redis.guard(this.redis.client.tvaIdemClaim(this.keyOf(key), JSON.stringify(mine), String(ttlMs)));
     if (raw === null) return { state: 'claimed' };
     const slot = JSON.parse(raw) as Slot;
     if (slot.s === 'done') return { state: 'done', record: slot.record };
@@ -64,27 +64,18 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     if (Buffer.byteLength(value) > this.options.maxRecordBytes) {
       value = JSON.stringify({ s: 'done', record: { ...record, body: undefined, bodyDropped: true } } satisfies Slot);
     }
-    await this.guard(this.redis.client.set(this.keyOf(key), value, 'PX', ttlMs));
+    await this.redis.guard(this.redis.client.set(this.keyOf(key), value, 'PX', ttlMs));
   }
 
   async markUnknown(key: string, fingerprint: string, since: number, ttlMs: number): Promise<void> {
-    await this.guard(this.redis.client.set(this.keyOf(key), JSON.stringify({ s: 'unknown', f: fingerprint, since } satisfies Slot), 'PX', ttlMs));
+    await this.redis.guard(this.redis.client.set(this.keyOf(key), JSON.stringify({ s: 'unknown', f: fingerprint, since } satisfies Slot), 'PX', ttlMs));
   }
 
   async release(key: string): Promise<void> {
-    await this.guard(this.redis.client.del(this.keyOf(key)));
+    await this.redis.guard(this.redis.client.del(this.keyOf(key)));
   }
 
   private keyOf(key: string): string {
     return this.redis.keyOf('idem', key);
-  }
-
-  private async guard<T>(command: Promise<T>): Promise<T> {
-    try {
-      return await command;
-    } catch (err) {
-      this.redis.failed(err);
-      throw err;
-    }
   }
 }

@@ -112,10 +112,9 @@ export class RedisCacheStore implements CacheStore {
   /** A failed command marks the cache unusable (until the epoch bump) and is reported once per outage. */
   private async guard<T>(command: Promise<T>): Promise<T> {
     try {
-      return await command;
+      return await this.redis.guard(command);
     } catch (err) {
       this.usable = false;
-      this.redis.failed(err);
       throw err;
     }
   }

@@ -11,11 +11,6 @@ export class RedisDedupStore implements DedupStore {
   constructor(private readonly redis: RedisConnection) {}
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
-    try {
-      return (await this.redis.client.set(this.redis.keyOf('seen', key), '1', 'PX', ttlMs, 'NX')) === 'OK';
-    } catch (err) {
-      this.redis.failed(err);
-      throw err;
-    }
+    return (await this.redis.guard(this.redis.client.set(this.redis.keyOf('seen', key), '1', 'PX', ttlMs, 'NX'))) === 'OK';
   }
 }

@@ -11,20 +11,11 @@ export class RedisTokenStore implements TokenStore {
   constructor(private readonly redis: RedisConnection) {}
 
   async put(digest: string, identity: ApiKeyIdentity, ttlMs: number): Promise<void> {
-    await this.guard(this.redis.client.set(this.redis.keyOf('evt', digest), JSON.stringify(identity), 'PX', ttlMs));
+    await this.redis.guard(this.redis.client.set(this.redis.keyOf('evt', digest), JSON.stringify(identity), 'PX', ttlMs));
   }
 
   async get(digest: string): Promise<ApiKeyIdentity | undefined> {
-    const raw = await this.guard(this.redis.client.get(this.redis.keyOf('evt', digest)));
+    const raw = await this.redis.guard(this.redis.client.get(this.redis.keyOf('evt', digest)));
     return raw === null ? undefined : (JSON.parse(raw) as ApiKeyIdentity);
-  }
-
-  private async guard<T>(command: Promise<T>): Promise<T> {
-    try {
-      return await command;
-    } catch (err) {
-      this.redis.failed(err);
-      throw err;
-    }
   }
 }

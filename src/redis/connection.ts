@@ -150,6 +150,16 @@ export class RedisConnection {
     if (this.outage.failed(err)) for (const listener of this.outageListeners) listener();
   }
 
+  /** Awaits a command; a failure is recorded (outage log, `redis_errors_total`) and rethrown. */
+  async guard<T>(command: Promise<T>): Promise<T> {
+    try {
+      return await command;
+    } catch (err) {
+      this.failed(err);
+      throw err;
+    }
+  }
+
   async ping(): Promise<number | undefined> {
     if (this.client.status !== 'ready') return undefined;
     const started = performance.now();

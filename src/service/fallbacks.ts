@@ -85,6 +85,19 @@ function countsOf(rows: Row[]): Counts {
 
 type Compare = (a: Row, b: Row) => number;
 
+/** Sorts by `keys`, then by id: the tie-break that makes every order stable across pages. */
+function sortRows(rows: Row[], keys: readonly string[], comparatorFor: (key: string) => Compare): void {
+  const comparators = keys.map(comparatorFor);
+  if (!keys.some((k) => k.replace(/^-/, '') === 'id')) comparators.push(comparatorOf('id'));
+  rows.sort((a, b) => {
+    for (const c of comparators) {
+      const d = c(a, b);
+      if (d !== 0) return d;
+    }
+    return 0;
+  });
+}
+
 function comparatorOf(key: string): Compare {
   const desc = key.startsWith('-');
   const name = desc ? key.slice(1) : key;
@@ -155,15 +168,7 @@ export function queryTasksOf(all: Row[], args: QueryTasksArgs, linked?: Row[]): 
   });
 
   const keys = args.sort?.length ? args.sort : [linked ? '-link_created_at' : '-created_at'];
-  const comparators = keys.map(comparatorOf);
-  if (!keys.some((k) => k.replace(/^-/, '') === 'id')) comparators.push(comparatorOf('id'));
-  matches.sort((a, b) => {
-    for (const c of comparators) {
-      const d = c(a, b);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
+  sortRows(matches, keys, comparatorOf);
 
   const items = matches.slice(args.offset, args.offset + args.limit).map((t) => {
     const kids = children.get(Number(t.id)) ?? [];
@@ -215,15 +220,7 @@ export function queryEntitiesOf(all: Row[], args: QueryEntitiesArgs): { total_co
     return true;
   });
   const keys = args.sort?.length ? args.sort : ['-created_at'];
-  const comparators = keys.map(entityComparatorOf);
-  if (!keys.some((k) => k.replace(/^-/, '') === 'id')) comparators.push(comparatorOf('id'));
-  matches.sort((a, b) => {
-    for (const c of comparators) {
-      const d = c(a, b);
-      if (d !== 0) return d;
-    }
-    return 0;
-  });
+  sortRows(matches, keys, entityComparatorOf);
   return { total_count: matches.length, items: matches.slice(args.offset, args.offset + args.limit) };
 }
 

@@ -5,38 +5,17 @@
  * once with one clear line; --help and --version answer without starting.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
-import { waitFor } from '../helpers/processes.js';
+import { alive, descendants, waitFor } from '../helpers/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(ROOT, 'dist/src/main.js');
 
-function descendants(pid: number): number[] {
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    const file = `/proc/${parent}/task/${parent}/children`;
-    if (!existsSync(file)) return;
-    for (const child of readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number)) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-};
 
 const started: ChildProcess[] = [];
 const tracked: number[] = [];

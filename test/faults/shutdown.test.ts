@@ -1,35 +1,13 @@
 /** SIGTERM during load: in-flight requests complete, the process exits 0, and no MCP child outlives it. */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import { freeze, releaseFrozen, thaw } from '../helpers/freeze.js';
-import { waitFor } from '../helpers/processes.js';
+import { alive, descendants, waitFor } from '../helpers/processes.js';
 
-function descendants(pid: number): number[] {
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    const file = `/proc/${parent}/task/${parent}/children`;
-    if (!existsSync(file)) return;
-    for (const child of readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number)) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-};
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests, exits 0 and leaves no children', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 
 /** Live child processes of this process whose command line contains `needle` (Linux /proc). */
 export function childPids(needle: string): number[] {
@@ -16,6 +16,31 @@ export function childPids(needle: string): number[] {
     }
   }
   return pids.sort((a, b) => a - b);
+}
+
+/** Every descendant of `pid` (children, their children…), from /proc. */
+export function descendants(pid: number): number[] {
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    const file = `/proc/${parent}/task/${parent}/children`;
+    if (!existsSync(file)) return;
+    for (const child of readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number)) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+/** Whether `pid` is a live process (a zombie waiting for its parent counts as gone). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+  } catch {
+    return false;
+  }
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {

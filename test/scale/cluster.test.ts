@@ -4,13 +4,13 @@
  * MCP child; without REDIS_URL it refuses to start.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
-import { waitFor } from '../helpers/processes.js';
+import { alive, descendants, waitFor } from '../helpers/processes.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 
 const MAIN = path.resolve('dist/src/main.js');
@@ -31,29 +31,6 @@ function freshGet(url: string, headers: Record<string, string> = {}): Promise<{ 
   });
 }
 
-/** Every descendant of `pid` (workers, their MCP children), from /proc. */
-function descendants(pid: number): number[] {
-  const found: number[] = [];
-  const walk = (parent: number) => {
-    const file = `/proc/${parent}/task/${parent}/children`;
-    if (!existsSync(file)) return;
-    for (const child of readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number)) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return found;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-  } catch {
-    return false;
-  }
-};
 
 let redis: RedisServer;
 let tmp: string;

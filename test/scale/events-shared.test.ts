@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
+import { API_KEY, type Harness } from '../helpers/api-harness.js';
+import { startInstances } from '../helpers/instances.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import { type SseClient, openSse } from '../helpers/sse-client.js';
 
@@ -22,16 +23,9 @@ let ws: string;
 beforeAll(async () => {
   redis = await startRedis();
   home = mkdtempSync(path.join(os.tmpdir(), 'tva-events-'));
-  const env = { TASK_MCP_HOME: path.join(home, 'store'), REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'events-test:', MCP_POOL_SIZE: '1', CHANGE_POLL_MS: '100' };
   try {
-    instances = await Promise.all([0, 1].map(() => startHarness(env)));
-    urls = await Promise.all(instances.map((h) => h.listen()));
-    ws = path.join(home, 'ws', 'shared');
-    await instances[0].call('create_task', { workspace_path: ws, title: 'seed' });
-    for (const h of instances) await h.runtime.services.resolver.refresh();
-    query = `project_id=${instances[0].runtime.services.resolver.projects().find((p) => p.workspace_path === ws)!.id}`;
+    ({ instances, urls, query, ws } = await startInstances(2, home, { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'events-test:', CHANGE_POLL_MS: '100' }));
   } catch (err) {
-    await Promise.allSettled(instances.map((h) => h.close()));
     await redis.stop();
     throw err;
   }

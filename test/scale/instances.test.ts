@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConfiguredApp } from '../../src/app.js';
 import { ApiKeyVerifier } from '../../src/http/api-keys.js';
 import { SharedRateLimitStore } from '../../src/http/shared-rate-limit-store.js';
-import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
+import { API_KEY, type Harness } from '../helpers/api-harness.js';
+import { startInstances } from '../helpers/instances.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 import { openSse } from '../helpers/sse-client.js';
 import { createServer, type Server } from 'node:http';
@@ -37,10 +38,8 @@ beforeAll(async () => {
   redis = await startRedis();
   home = mkdtempSync(path.join(os.tmpdir(), 'tva-scale-'));
   const env = {
-    TASK_MCP_HOME: path.join(home, 'store'),
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: 'scale-test:',
-    MCP_POOL_SIZE: '1',
     CACHE_TTL_MS: '600000',
     CHANGE_POLL_MS: '0',
     // A Redis reply slower than the command timeout counts as an outage (its own tests cover that): on a
@@ -48,14 +47,8 @@ beforeAll(async () => {
     REDIS_COMMAND_TIMEOUT_MS: '10000',
   };
   try {
-    instances = await Promise.all([0, 1, 2].map(() => startHarness(env)));
-    urls = await Promise.all(instances.map((h) => h.listen()));
-    const ws = path.join(home, 'ws', 'shared');
-    await instances[0].call('create_task', { workspace_path: ws, title: 'seed' });
-    for (const h of instances) await h.runtime.services.resolver.refresh();
-    query = `project_id=${instances[0].runtime.services.resolver.projects().find((p) => p.workspace_path === ws)!.id}`;
+    ({ instances, urls, query } = await startInstances(3, home, env));
   } catch (err) {
-    await Promise.allSettled(instances.map((h) => h.close()));
     await redis.stop();
     throw err;
   }

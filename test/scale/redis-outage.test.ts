@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, type Harness, startHarness } from '../helpers/api-harness.js';
+import { API_KEY, type Harness } from '../helpers/api-harness.js';
 import { freeze, releaseFrozen, thaw } from '../helpers/freeze.js';
 import { waitFor } from '../helpers/processes.js';
+import { startInstances } from '../helpers/instances.js';
 import { type RedisServer, startRedis } from '../helpers/redis-server.js';
 
 /** Longest any request may take here (the service's own deadlines are far below it). */
@@ -41,23 +42,15 @@ beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'tva-outage-'));
   redis = await startRedis({ dir: home });
   const env = {
-    TASK_MCP_HOME: path.join(home, 'store'),
     REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: 'outage-test:',
     REDIS_COMMAND_TIMEOUT_MS: '500',
-    MCP_POOL_SIZE: '1',
     CACHE_TTL_MS: '600000',
     CHANGE_POLL_MS: '0',
   };
   try {
-    instances = await Promise.all([0, 1].map(() => startHarness(env)));
-    urls = await Promise.all(instances.map((h) => h.listen()));
-    const ws = path.join(home, 'ws', 'outage');
-    await instances[0].call('create_task', { workspace_path: ws, title: 'seed' });
-    for (const h of instances) await h.runtime.services.resolver.refresh();
-    query = `project_id=${instances[0].runtime.services.resolver.projects().find((p) => p.workspace_path === ws)!.id}`;
+    ({ instances, urls, query } = await startInstances(2, home, env, 'outage'));
   } catch (err) {
-    await Promise.allSettled(instances.map((h) => h.close()));
     await redis.stop();
     throw err;
   }
